@@ -1,0 +1,464 @@
+//! `newsmark check`: the command-line front end over the same library the server uses.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::syntax::{Encoding, LineCol};
+use crate::workspace::{Document, FileId, Workspace};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "newsmark",
+    version,
+    about = "Checks annotated news articles (.news files)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check .news files and directories (recursively, respecting .gitignore).
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Files and directories to check.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Make warnings fail the check too (exit status 1).
+    #[arg(long, value_enum)]
+    deny: Vec<Deny>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check_command(&args),
+    }
+}
+
+/// One checked file and what was found in it.
+pub struct FileReport {
+    /// The path as given or as found under a given directory.
+    pub path: PathBuf,
+    pub file: FileId,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The outcome of checking some paths: reports per workspace, and trouble that stopped a
+/// file or a workspace from being checked (already phrased for the user).
+#[derive(Default)]
+pub struct CheckRun {
+    pub workspaces: Vec<(Workspace, Vec<FileReport>)>,
+    pub trouble: Vec<String>,
+}
+
+fn is_news_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "news")
+}
+
+/// `.news` files under `dir`, respecting .gitignore and friends, in a stable order.
+fn walk(dir: &Path, trouble: &mut Vec<String>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).follow_links(true).build() {
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_some_and(|t| t.is_file()) && is_news_file(entry.path()) {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(e) => trouble.push(format!("{}: {e}", dir.display())),
+        }
+    }
+    files.sort();
+    files
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{}: not UTF-8 (invalid byte at offset {}): save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Checks `paths` the way `newsmark check` does, without printing.
+pub fn run_check(paths: &[PathBuf]) -> CheckRun {
+    let mut run = CheckRun::default();
+    // Group the paths by workspace root, keeping the order they were given in.
+    let mut roots: Vec<(PathBuf, PathBuf, Vec<PathBuf>)> = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            run.trouble
+                .push(format!("{}: no such file or directory", path.display()));
+            continue;
+        }
+        let root = config::find_root(path);
+        let key = canonical(&root);
+        match roots.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, list)) => list.push(path.clone()),
+            None => roots.push((key, root, vec![path.clone()])),
+        }
+    }
+    for (_, root, checked) in roots {
+        let config_path = root.join(config::FILE_NAME);
+        let config = if config_path.is_file() {
+            match Config::load(&config_path) {
+                Ok(config) => config,
+                Err(e) => {
+                    run.trouble.push(format!("{e}"));
+                    continue;
+                }
+            }
+        } else {
+            Config::default()
+        };
+        let report = check_workspace(root, config, &checked, &mut run.trouble);
+        run.workspaces.push(report);
+    }
+    run
+}
+
+fn check_workspace(
+    root: PathBuf,
+    config: Config,
+    checked: &[PathBuf],
+    trouble: &mut Vec<String>,
+) -> (Workspace, Vec<FileReport>) {
+    let mut checked_files: Vec<PathBuf> = Vec::new();
+    for path in checked {
+        if path.is_dir() {
+            checked_files.extend(walk(path, trouble));
+        } else {
+            checked_files.push(path.clone());
+        }
+    }
+    let mut workspace_files = walk(&root, trouble);
+    let needs_mapping = checked.iter().any(|p| canonical(p) != canonical(&root));
+    let mut canonical_ids: Vec<(PathBuf, usize)> = Vec::new();
+    if needs_mapping {
+        // A checked file outside the walk (ignored, or named directly) still joins the workspace.
+        let known: std::collections::HashSet<PathBuf> =
+            workspace_files.par_iter().map(|p| canonical(p)).collect();
+        for path in &checked_files {
+            if !known.contains(&canonical(path)) {
+                workspace_files.push(path.clone());
+            }
+        }
+    }
+    let loaded: Vec<(PathBuf, Result<String, String>)> = workspace_files
+        .into_par_iter()
+        .map(|path| {
+            let text = read(&path);
+            (path, text)
+        })
+        .collect();
+    let documents: Vec<Result<Document, (PathBuf, String)>> = loaded
+        .into_par_iter()
+        .map(|(path, text)| match text {
+            Ok(text) => Ok(Document::new(path, text)),
+            Err(e) => Err((path, e)),
+        })
+        .collect();
+    let mut workspace = Workspace::new(root, config);
+    let mut unreadable = std::collections::HashSet::new();
+    for doc in documents {
+        match doc {
+            Ok(doc) => {
+                let path = doc.path.clone();
+                let id = workspace.set_document(doc);
+                if needs_mapping {
+                    canonical_ids.push((canonical(&path), id.0 as usize));
+                }
+            }
+            Err((path, e)) => {
+                unreadable.insert(path);
+                trouble.push(e);
+            }
+        }
+    }
+    let targets: Vec<(PathBuf, FileId)> = checked_files
+        .into_iter()
+        .filter_map(|path| {
+            let id = if needs_mapping {
+                let key = canonical(&path);
+                canonical_ids
+                    .iter()
+                    .find(|(p, _)| *p == key)
+                    .map(|&(_, id)| FileId(id as u32))
+            } else {
+                workspace.file_id(&path)
+            };
+            id.map(|id| (path, id))
+        })
+        .collect();
+    workspace.index();
+    let reports = targets
+        .into_par_iter()
+        .map(|(path, file)| FileReport {
+            diagnostics: diagnostics::check(&workspace, file),
+            path,
+            file,
+        })
+        .collect();
+    (workspace, reports)
+}
+
+fn check_command(args: &CheckArgs) -> ExitCode {
+    let run = run_check(&args.paths);
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    let mut stdout = anstream::stdout().lock();
+    let result = match args.format {
+        Format::Human => write_human(&mut stdout, &run),
+        Format::Json => write_json(&mut stdout, &run),
+        Format::Github => write_github(&mut stdout, &run),
+    };
+    let mut stderr = anstream::stderr().lock();
+    for trouble in &run.trouble {
+        let _ = writeln!(
+            stderr,
+            "{}error{}: {trouble}",
+            style(Severity::Error).render(),
+            style(Severity::Error).render_reset()
+        );
+    }
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let _ = writeln!(stderr, "error: cannot write the report: {e}");
+        return ExitCode::from(2);
+    }
+    if !run.trouble.is_empty() {
+        return ExitCode::from(2);
+    }
+    let failing = run
+        .workspaces
+        .iter()
+        .flat_map(|(_, reports)| reports)
+        .any(|r| {
+            r.diagnostics.iter().any(|d| {
+                d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+            })
+        });
+    if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn style(severity: Severity) -> Style {
+    let color = match severity {
+        Severity::Error => AnsiColor::BrightRed,
+        Severity::Warning => AnsiColor::BrightYellow,
+        Severity::Info => AnsiColor::BrightBlue,
+        Severity::Hint => AnsiColor::BrightCyan,
+    };
+    Style::new().bold().fg_color(Some(color.into()))
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+        Severity::Hint => Level::HELP,
+    }
+}
+
+/// 1-based line and column (Unicode scalar values) of both ends of a diagnostic.
+fn span(doc: &Document, d: &Diagnostic) -> (LineCol, LineCol) {
+    let start = doc
+        .line_index
+        .position(&doc.text, d.range.start, Encoding::Utf32);
+    let end = doc
+        .line_index
+        .position(&doc.text, d.range.end, Encoding::Utf32);
+    let one = |p: LineCol| LineCol {
+        line: p.line + 1,
+        col: p.col + 1,
+    };
+    (one(start), one(end))
+}
+
+fn each(run: &CheckRun) -> impl Iterator<Item = (&Workspace, &FileReport, &Diagnostic)> {
+    run.workspaces.iter().flat_map(|(ws, reports)| {
+        reports
+            .iter()
+            .flat_map(move |r| r.diagnostics.iter().map(move |d| (ws, r, d)))
+    })
+}
+
+fn write_human(out: &mut impl Write, run: &CheckRun) -> std::io::Result<()> {
+    let renderer = Renderer::styled();
+    let bold = Style::new().bold();
+    let mut counts = [0usize; 4];
+    for (ws, report, d) in each(run) {
+        counts[d.severity as usize] += 1;
+        let doc = ws.document(report.file);
+        let (start, _) = span(doc, d);
+        let s = style(d.severity);
+        writeln!(
+            out,
+            "{bold}{}:{}:{}:{bold:#} {s}{}[{}]{s:#}{bold}: {}{bold:#}",
+            report.path.display(),
+            start.line,
+            start.col,
+            d.severity.as_str(),
+            d.rule.id(),
+            d.message,
+        )?;
+        // Only the lines the diagnostic touches go to the renderer.
+        let first = doc.line_index.line_of(d.range.start);
+        let last = doc
+            .line_index
+            .line_of(d.range.end.max(d.range.start + 1) - 1)
+            .max(first);
+        let from = doc.line_index.line_range(&doc.text, first).start;
+        let to = doc.line_index.line_range(&doc.text, last).end;
+        let source = &doc.text[from..to];
+        let primary =
+            (d.range.start - from)..(d.range.end.min(to) - from).max(d.range.start - from);
+        let mut snippet = Snippet::source(source)
+            .line_start(first + 1)
+            .fold(false)
+            .annotation(AnnotationKind::Primary.span(primary));
+        for related in d.related.iter().filter(|r| r.file == report.file) {
+            if related.range.start >= from && related.range.end <= to {
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span(related.range.start - from..related.range.end - from)
+                        .label(related.message.as_str()),
+                );
+            }
+        }
+        let group = Group::with_level(level(d.severity)).element(snippet);
+        writeln!(out, "{}", renderer.render(&[group]))?;
+        for related in &d.related {
+            let other = ws.document(related.file);
+            let pos = other
+                .line_index
+                .position(&other.text, related.range.start, Encoding::Utf32);
+            writeln!(
+                out,
+                "  = note: {} at {}:{}:{}",
+                related.message,
+                other.path.display(),
+                pos.line + 1,
+                pos.col + 1
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let files: usize = run.workspaces.iter().map(|(_, r)| r.len()).sum();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let names = ["error", "warning", "info", "hint"];
+    let found: Vec<String> = counts
+        .iter()
+        .zip(names)
+        .filter(|(n, _)| **n > 0)
+        .map(|(&n, name)| plural(n, name))
+        .collect();
+    let summary = if found.is_empty() {
+        "no problems".to_string()
+    } else {
+        found.join(", ")
+    };
+    writeln!(
+        out,
+        "{bold}newsmark: {summary} in {} checked{bold:#}",
+        plural(files, "file")
+    )
+}
+
+fn write_json(out: &mut impl Write, run: &CheckRun) -> std::io::Result<()> {
+    let items: Vec<serde_json::Value> = each(run)
+        .map(|(ws, report, d)| {
+            let (start, end) = span(ws.document(report.file), d);
+            serde_json::json!({
+                "file": report.path.display().to_string(),
+                "line": start.line,
+                "column": start.col,
+                "end_line": end.line,
+                "end_column": end.col,
+                "severity": d.severity.as_str(),
+                "rule": d.rule.id(),
+                "message": d.message,
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+/// Escapes for workflow commands: data escapes `%`, CR and LF; properties also `:` and `,`.
+fn github_escape(text: &str, property: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn write_github(out: &mut impl Write, run: &CheckRun) -> std::io::Result<()> {
+    for (ws, report, d) in each(run) {
+        let (start, end) = span(ws.document(report.file), d);
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Hint => "notice",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            github_escape(&report.path.display().to_string(), true),
+            start.line,
+            start.col,
+            end.line,
+            end.col,
+            github_escape(&format!("newsmark({})", d.rule.id()), true),
+            github_escape(&d.message, false),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! The ten rules. `check` runs them all on one document of a workspace and returns
+//! protocol-neutral diagnostics with byte ranges; the CLI and the server format them.
+
+mod prose;
+mod references;
+
+use crate::syntax::{LineIndex, SuppressionKind, TextRange};
+use crate::workspace::{FileId, Workspace};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    UnattributedNumber,
+    UnattributedQuote,
+    MissingSource,
+    UndefinedSource,
+    UndefinedEntity,
+    DuplicateDefinition,
+    UnusedSource,
+    IncompleteSource,
+    UnlinkedMention,
+    Syntax,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 10] = [
+        Rule::UnattributedNumber,
+        Rule::UnattributedQuote,
+        Rule::MissingSource,
+        Rule::UndefinedSource,
+        Rule::UndefinedEntity,
+        Rule::DuplicateDefinition,
+        Rule::UnusedSource,
+        Rule::IncompleteSource,
+        Rule::UnlinkedMention,
+        Rule::Syntax,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::UnattributedNumber => "unattributed-number",
+            Rule::UnattributedQuote => "unattributed-quote",
+            Rule::MissingSource => "missing-source",
+            Rule::UndefinedSource => "undefined-source",
+            Rule::UndefinedEntity => "undefined-entity",
+            Rule::DuplicateDefinition => "duplicate-definition",
+            Rule::UnusedSource => "unused-source",
+            Rule::IncompleteSource => "incomplete-source",
+            Rule::UnlinkedMention => "unlinked-mention",
+            Rule::Syntax => "syntax",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Rule::UndefinedSource
+            | Rule::UndefinedEntity
+            | Rule::DuplicateDefinition
+            | Rule::Syntax => Severity::Error,
+            Rule::UnlinkedMention => Severity::Hint,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// Another place that explains a diagnostic (the other copy of a duplicate, say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub file: FileId,
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub range: TextRange,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+/// A finding before configuration and suppressions are applied.
+pub(crate) struct Finding {
+    pub rule: Rule,
+    pub range: TextRange,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+impl Finding {
+    pub fn new(rule: Rule, range: TextRange, message: String) -> Finding {
+        Finding {
+            rule,
+            range,
+            message,
+            related: Vec::new(),
+        }
+    }
+}
+
+/// Every diagnostic of one document, sorted by position.
+pub fn check(workspace: &Workspace, file: FileId) -> Vec<Diagnostic> {
+    let config = &workspace.config;
+    let mut findings = Vec::new();
+    syntax_findings(workspace, file, &mut findings);
+    prose::check(workspace, file, &mut findings);
+    references::check(workspace, file, &mut findings);
+
+    let suppressed = Suppressions::new(workspace, file);
+    let mut out: Vec<Diagnostic> = findings
+        .into_iter()
+        .filter(|f| !suppressed.covers(f.rule, f.range.start))
+        .filter_map(|f| {
+            Some(Diagnostic {
+                severity: config.severity(f.rule)?,
+                rule: f.rule,
+                range: f.range,
+                message: f.message,
+                related: f.related,
+            })
+        })
+        .collect();
+    out.sort_by_key(|d| (d.range.start, d.range.end, d.rule));
+    out
+}
+
+fn syntax_findings(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>) {
+    let syntax = &workspace.document(file).syntax;
+    for error in &syntax.errors {
+        out.push(Finding::new(
+            Rule::Syntax,
+            error.range,
+            error.message.clone(),
+        ));
+    }
+    for suppression in &syntax.suppressions {
+        for rule in &suppression.rules {
+            if Rule::from_id(&rule.text).is_none() {
+                out.push(Finding::new(
+                    Rule::Syntax,
+                    rule.range,
+                    format!(
+                        "unknown rule “{}” in a newsmark comment: see docs/rules.md for the rule ids",
+                        rule.text
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The suppression comments of one document, resolved to what they cover.
+struct Suppressions<'a> {
+    /// `(line, rules)`: diagnostics starting on `line`; empty rules means all.
+    lines: Vec<(usize, Vec<Rule>)>,
+    /// `(start, end, rule)`: byte regions; `None` is every rule.
+    regions: Vec<(usize, usize, Option<Rule>)>,
+    line_index: &'a LineIndex,
+}
+
+impl<'a> Suppressions<'a> {
+    fn new(workspace: &'a Workspace, file: FileId) -> Suppressions<'a> {
+        let doc = workspace.document(file);
+        let mut lines = Vec::new();
+        let mut regions = Vec::new();
+        let mut open: Vec<(usize, Option<Rule>)> = Vec::new();
+        let mut close = |open: &mut Vec<(usize, Option<Rule>)>, at: usize, rule: Option<Rule>| {
+            open.retain(|&(start, r)| {
+                let closes = rule.is_none() || r == rule;
+                if closes {
+                    regions.push((start, at, r));
+                }
+                !closes
+            });
+        };
+        for s in &doc.syntax.suppressions {
+            let rules: Vec<Option<Rule>> = if s.rules.is_empty() {
+                vec![None]
+            } else {
+                s.rules
+                    .iter()
+                    .filter_map(|r| Rule::from_id(&r.text))
+                    .map(Some)
+                    .collect()
+            };
+            if rules.is_empty() {
+                continue; // Only unknown rule names: reported as `syntax`, suppresses nothing.
+            }
+            match s.kind {
+                SuppressionKind::NextLine => lines.push((
+                    doc.line_index.line_of(s.range.end) + 1,
+                    rules.iter().flatten().copied().collect(),
+                )),
+                SuppressionKind::Disable => {
+                    open.extend(rules.iter().map(|&r| (s.range.end, r)));
+                }
+                SuppressionKind::Enable => {
+                    for r in rules {
+                        close(&mut open, s.range.start, r);
+                    }
+                }
+            }
+        }
+        close(&mut open, usize::MAX, None);
+        Suppressions {
+            lines,
+            regions,
+            line_index: &doc.line_index,
+        }
+    }
+
+    fn covers(&self, rule: Rule, offset: usize) -> bool {
+        if self
+            .regions
+            .iter()
+            .any(|&(start, end, r)| start <= offset && offset < end && r.is_none_or(|r| r == rule))
+        {
+            return true;
+        }
+        if self.lines.is_empty() {
+            return false;
+        }
+        let line = self.line_index.line_of(offset);
+        self.lines
+            .iter()
+            .any(|(l, rules)| *l == line && (rules.is_empty() || rules.contains(&rule)))
+    }
+}

@@ -1,0 +1,12 @@
+//! newsmark: checks annotated news articles (`.news` files).
+//!
+//! Layers, from the bottom: [`syntax`] (an error-tolerant parser over byte ranges), [`prose`]
+//! (sentences, numbers, quotations), [`workspace`] (documents and the entity index),
+//! [`diagnostics`] (the rules), and the front ends: [`cli`].
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod prose;
+pub mod syntax;
+pub mod workspace;

@@ -1,0 +1,143 @@
+//! Analyses of running prose: sentences, quotations, numbers, words. They all read the prose
+//! mask (see [`crate::syntax::SyntaxFile::prose_mask`]), so markup never looks like prose and
+//! every range is a range of the original text.
+
+pub mod numbers;
+pub mod sentences;
+
+use crate::syntax::TextRange;
+
+/// Maximal runs of letters and digits (apostrophes split words: `Russia's` is `Russia`, `s`).
+pub fn words(text: &str, range: TextRange) -> impl Iterator<Item = TextRange> + '_ {
+    let slice = &text[range.start..range.end];
+    let mut chars = slice.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some(&(_, c)) = chars.peek() {
+            if c.is_alphanumeric() {
+                break;
+            }
+            chars.next();
+        }
+        let (start, _) = *chars.peek()?;
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        Some(TextRange::new(range.start + start, range.start + end))
+    })
+}
+
+/// A quotation in double quotes, marks included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quotation {
+    pub range: TextRange,
+    pub words: usize,
+}
+
+/// Quotations of one block: straight `"…"` or curly `“…”` pairs. Quotes do not nest; a quote
+/// left open at the end of the block is not a quotation. Single quotes are apostrophes too
+/// often to be read as quotation marks.
+pub fn quotations(mask: &str, block: TextRange) -> Vec<Quotation> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in mask[block.start..block.end].char_indices() {
+        let at = block.start + i;
+        match (c, open) {
+            ('“', None) | ('"', None) => open = Some((at, c)),
+            ('”', Some((start, '“'))) | ('"', Some((start, '"'))) => {
+                let range = TextRange::new(start, at + c.len_utf8());
+                let inner = TextRange::new(start + open.map_or(1, |(_, o)| o.len_utf8()), at);
+                out.push(Quotation {
+                    range,
+                    words: words(mask, inner).count(),
+                });
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Attribution cues, matched as whole words, case-insensitively.
+#[derive(Clone, Debug)]
+pub struct Cues {
+    /// Each cue as its words, lower-cased.
+    phrases: Vec<Vec<String>>,
+}
+
+impl Cues {
+    pub fn new<'a>(cues: impl IntoIterator<Item = &'a str>) -> Cues {
+        let phrases = cues
+            .into_iter()
+            .map(|cue| {
+                cue.split_whitespace()
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|words| !words.is_empty())
+            .collect();
+        Cues { phrases }
+    }
+
+    /// Every cue in `range` of `mask`, skipping words inside `skip` ranges (quotations).
+    pub fn find(&self, mask: &str, range: TextRange, skip: &[TextRange]) -> Vec<TextRange> {
+        let words: Vec<TextRange> = words(mask, range)
+            .filter(|w| !skip.iter().any(|s| s.contains_range(*w)))
+            .collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let matched = self.phrases.iter().find(|phrase| {
+                phrase.len() <= words.len() - i
+                    && phrase
+                        .iter()
+                        .zip(&words[i..])
+                        .all(|(cue, w)| mask[w.start..w.end].eq_ignore_ascii_case(cue))
+            });
+            match matched {
+                Some(phrase) => {
+                    let last = words[i + phrase.len() - 1];
+                    found.push(TextRange::new(words[i].start, last.end));
+                    i += phrase.len();
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> TextRange {
+        TextRange::new(0, text.len())
+    }
+
+    #[test]
+    fn quotations_pair_up_and_count_words() {
+        let text = r#"He said "we will win" and “never again”, then "oops"#;
+        let quotes = quotations(text, all(text));
+        let found: Vec<(&str, usize)> = quotes
+            .iter()
+            .map(|q| (&text[q.range.start..q.range.end], q.words))
+            .collect();
+        assert_eq!(found, [("\"we will win\"", 3), ("“never again”", 2)]);
+    }
+
+    #[test]
+    fn cues_match_whole_words_outside_quotes() {
+        let cues = Cues::new(["said", "according to"]);
+        let text = r#"According to officials, "he said nothing", and unsaid words."#;
+        let quote = quotations(text, all(text))[0].range;
+        let found = cues.find(text, all(text), &[quote]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].start..found[0].end], "According to");
+    }
+}

@@ -1,0 +1,531 @@
+//! Inline constructs inside one prose block: code spans, comments (and suppressions), URLs,
+//! mentions, citations, links and claim spans.
+
+use super::block::Parser;
+use super::{
+    Citation, ClaimSpan, ClaimStatus, Mention, MentionKind, Spanned, Suppression, SuppressionKind,
+    TextRange, id_len,
+};
+
+/// Mask bytes, see [`super::SyntaxFile::prose_mask`].
+const MENTION: u8 = b'E';
+const OPAQUE: u8 = b'X';
+const HIDDEN: u8 = b' ';
+
+/// Characters after which `@` starts a mention (besides whitespace and the start of a line).
+/// The spec's list plus Markdown emphasis markers, so `*@blinken*` is a mention.
+fn opens_mention(ch: char) -> bool {
+    ch.is_whitespace()
+        || matches!(
+            ch,
+            '(' | '[' | '{' | '"' | '\'' | '“' | '‘' | '—' | '–' | '/' | '*' | '_'
+        )
+}
+
+/// Pairs of matching square brackets in the block, by opening offset; escaped brackets and
+/// unmatched ones are left out. One pass with a stack, so 100,000 unclosed brackets stay linear.
+fn bracket_pairs(bytes: &[u8], range: TextRange) -> Vec<(usize, usize)> {
+    let mut stack = Vec::new();
+    let mut pairs = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' => stack.push(i),
+            b']' => {
+                if let Some(open) = stack.pop() {
+                    pairs.push((open, i));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
+struct Scanner<'p, 'a> {
+    p: &'p mut Parser<'a>,
+    end: usize,
+    pairs: Vec<(usize, usize)>,
+    /// Where a construct's tail (`](url)`, `]{attrs}`) starts, and where it ends.
+    closers: Vec<(usize, usize)>,
+    /// Backtick run lengths known to have no closing run further on.
+    unclosed_ticks: Vec<usize>,
+}
+
+pub(super) fn scan(p: &mut Parser, range: TextRange) {
+    let pairs = bracket_pairs(p.bytes, range);
+    let mut scanner = Scanner {
+        p,
+        end: range.end,
+        pairs,
+        closers: Vec::new(),
+        unclosed_ticks: Vec::new(),
+    };
+    scanner.run(range.start);
+}
+
+impl Scanner<'_, '_> {
+    fn byte(&self, i: usize) -> Option<u8> {
+        (i < self.end).then(|| self.p.bytes[i])
+    }
+
+    fn matching_bracket(&self, open: usize) -> Option<usize> {
+        self.pairs
+            .binary_search_by_key(&open, |&(o, _)| o)
+            .ok()
+            .map(|i| self.pairs[i].1)
+    }
+
+    fn prev_char(&self, i: usize) -> Option<char> {
+        self.p.text[..i].chars().next_back()
+    }
+
+    fn run(&mut self, start: usize) {
+        let mut i = start;
+        while i < self.end {
+            if let Some(&(at, tail_end)) = self.closers.last()
+                && at == i
+            {
+                self.closers.pop();
+                self.p.mask_with(TextRange::new(at, tail_end), HIDDEN);
+                i = tail_end;
+                continue;
+            }
+            i = match self.p.bytes[i] {
+                b'\\' => self.escape(i),
+                b'`' => self.code_span(i),
+                b'<' => self.angle(i),
+                b'@' => self.mention(i),
+                b'!' if self.byte(i + 1) == Some(b'[') => self.image(i),
+                b'[' => self.bracket(i),
+                b'h' | b'w' => self.url(i),
+                _ => i + 1,
+            };
+        }
+    }
+
+    fn escape(&mut self, i: usize) -> usize {
+        match self.byte(i + 1) {
+            Some(b) if b.is_ascii_punctuation() => {
+                self.p.mask[i] = HIDDEN;
+                i + 2
+            }
+            _ => i + 1,
+        }
+    }
+
+    fn tick_run(&self, i: usize) -> usize {
+        self.p.bytes[i..self.end]
+            .iter()
+            .take_while(|&&b| b == b'`')
+            .count()
+    }
+
+    fn code_span(&mut self, i: usize) -> usize {
+        let n = self.tick_run(i);
+        if self.unclosed_ticks.contains(&n) {
+            return i + n;
+        }
+        let mut j = i + n;
+        while let Some(found) = memchr::memchr(b'`', &self.p.bytes[j..self.end]) {
+            let at = j + found;
+            let run = self.tick_run(at);
+            if run == n {
+                self.p.mask_with(TextRange::new(i, at + n), OPAQUE);
+                return at + n;
+            }
+            j = at + run;
+        }
+        self.unclosed_ticks.push(n);
+        i + n
+    }
+
+    fn find(&self, from: usize, needle: &[u8]) -> Option<usize> {
+        memchr::memmem::find(&self.p.bytes[from..self.end], needle).map(|at| from + at)
+    }
+
+    fn angle(&mut self, i: usize) -> usize {
+        let rest = &self.p.bytes[i..self.end];
+        if rest.starts_with(b"<!--") {
+            let end = self.find(i + 4, b"-->").map_or(self.end, |at| at + 3);
+            self.comment(i, end);
+            return end;
+        }
+        let is_autolink = [&b"<http://"[..], b"<https://", b"<mailto:"]
+            .iter()
+            .any(|p| rest.starts_with(p));
+        let line_end = memchr::memchr2(b'\n', b'\r', rest).map_or(self.end, |at| i + at);
+        if let Some(close) = memchr::memchr(b'>', &self.p.bytes[i..line_end]) {
+            if is_autolink {
+                self.p.mask_with(TextRange::new(i, i + close + 1), OPAQUE);
+                return i + close + 1;
+            }
+            let tag_start = rest.get(1).copied().unwrap_or(b' ');
+            let tag_next = rest.get(2).copied().unwrap_or(b' ');
+            if tag_start.is_ascii_alphabetic()
+                || (tag_start == b'/' && tag_next.is_ascii_alphabetic())
+            {
+                self.p.mask_with(TextRange::new(i, i + close + 1), HIDDEN);
+                return i + close + 1;
+            }
+        }
+        i + 1
+    }
+
+    fn comment(&mut self, start: usize, end: usize) {
+        let range = TextRange::new(start, end);
+        self.p.mask_with(range, HIDDEN);
+        let body_end = if self.p.text[..end].ends_with("-->") {
+            end - 3
+        } else {
+            end
+        };
+        let body = &self.p.text[start + 4..body_end];
+        let trimmed = body.trim_start();
+        let body_start = start + 4 + (body.len() - trimmed.len());
+        let Some(directive) = trimmed.strip_prefix("newsmark-") else {
+            return;
+        };
+        let word_len = directive
+            .find(|c: char| c.is_whitespace())
+            .unwrap_or(directive.len());
+        let kind = match &directive[..word_len] {
+            "disable-next-line" => SuppressionKind::NextLine,
+            "disable" => SuppressionKind::Disable,
+            "enable" => SuppressionKind::Enable,
+            other => {
+                let at = body_start + "newsmark-".len();
+                self.p.error(
+                    TextRange::new(body_start, at + other.len()),
+                    format!(
+                        "unknown directive “newsmark-{other}”: use newsmark-disable-next-line, newsmark-disable or newsmark-enable"
+                    ),
+                );
+                return;
+            }
+        };
+        let list_start = body_start + "newsmark-".len() + word_len;
+        let mut rules = Vec::new();
+        let mut offset = list_start;
+        for part in self.p.text[list_start..body_end].split(|c: char| c == ',' || c.is_whitespace())
+        {
+            if !part.is_empty() {
+                rules.push(Spanned {
+                    text: part.to_string(),
+                    range: TextRange::new(offset, offset + part.len()),
+                });
+            }
+            offset += part.len() + 1;
+        }
+        self.p
+            .file
+            .suppressions
+            .push(Suppression { kind, range, rules });
+    }
+
+    fn mention(&mut self, i: usize) -> usize {
+        if self.prev_char(i).is_some_and(|c| !opens_mention(c)) {
+            return i + 1;
+        }
+        let len = id_len(&self.p.bytes[i + 1..self.end]);
+        if len == 0 {
+            return i + 1;
+        }
+        let target = TextRange::new(i, i + 1 + len);
+        self.p.mask_with(target, MENTION);
+        self.p.file.mentions.push(Mention {
+            kind: MentionKind::Bare,
+            id: self.p.text[i + 1..target.end].to_string(),
+            target,
+            range: target,
+        });
+        target.end
+    }
+
+    /// `(` right after `close`: the offset of the matching `)`, if any.
+    fn paren_after(&self, close: usize) -> Option<usize> {
+        if self.byte(close + 1) != Some(b'(') {
+            return None;
+        }
+        let mut depth = 0usize;
+        for (k, &b) in self.p.bytes[close + 1..self.end].iter().enumerate() {
+            match b {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(close + 1 + k);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn image(&mut self, i: usize) -> usize {
+        let Some(close) = self.matching_bracket(i + 1) else {
+            return i + 1;
+        };
+        match self.paren_after(close) {
+            Some(paren) => {
+                self.p.mask_with(TextRange::new(i, paren + 1), HIDDEN);
+                paren + 1
+            }
+            None => i + 1,
+        }
+    }
+
+    fn bracket(&mut self, i: usize) -> usize {
+        let close = self.matching_bracket(i);
+        if self.byte(i + 1) == Some(b'^')
+            && let Some(close) = close
+        {
+            return self.citation(i, close);
+        }
+        let Some(close) = close else {
+            return i + 1;
+        };
+        if let Some(paren) = self.paren_after(close) {
+            return self.link(i, close, paren);
+        }
+        if self.byte(close + 1) == Some(b'{') {
+            return self.claim(i, close);
+        }
+        i + 1
+    }
+
+    fn citation(&mut self, i: usize, close: usize) -> usize {
+        let inner = &self.p.text[i + 2..close];
+        let range = TextRange::new(i, close + 1);
+        if id_len(inner.as_bytes()) == inner.len() && !inner.is_empty() {
+            self.p.mask_with(range, HIDDEN);
+            self.p.file.citations.push(Citation {
+                id: inner.to_string(),
+                range,
+                claim: None,
+            });
+            return close + 1;
+        }
+        if !inner.is_empty() && !inner.contains(char::is_whitespace) {
+            self.p.error(
+                range,
+                format!(
+                    "“{inner}” is not a valid source id: start with a letter or digit and use only letters, digits, `-` and `_`"
+                ),
+            );
+            self.p.mask_with(range, HIDDEN);
+            return close + 1;
+        }
+        i + 1
+    }
+
+    fn link(&mut self, i: usize, close: usize, paren: usize) -> usize {
+        let target_text = &self.p.text[close + 2..paren];
+        let trimmed = target_text.trim();
+        if let Some(id) = trimmed.strip_prefix('@') {
+            let start = close + 2 + (target_text.len() - target_text.trim_start().len());
+            let target = TextRange::new(start, start + trimmed.len());
+            let range = TextRange::new(i, paren + 1);
+            self.p.mask_with(range, MENTION);
+            if id_len(id.as_bytes()) == id.len() && !id.is_empty() {
+                self.p.file.mentions.push(Mention {
+                    kind: MentionKind::Link,
+                    id: id.to_string(),
+                    target,
+                    range,
+                });
+            } else {
+                self.p.error(
+                    target,
+                    format!("“{trimmed}” is not a valid entity mention: write @id"),
+                );
+            }
+            return paren + 1;
+        }
+        self.p.mask[i] = HIDDEN;
+        self.closers.push((close, paren + 1));
+        i + 1
+    }
+
+    fn claim(&mut self, i: usize, close: usize) -> usize {
+        let brace = close + 1;
+        let line_end = memchr::memchr(b'}', &self.p.bytes[brace..self.end]).map(|k| brace + k);
+        let Some(end_brace) = line_end else {
+            self.p.error(
+                TextRange::new(brace, brace + 1),
+                "the attributes of this claim span are never closed: add `}`".to_string(),
+            );
+            return i + 1;
+        };
+        let index = self.p.file.claims.len();
+        let mut claim = ClaimSpan {
+            range: TextRange::new(i, end_brace + 1),
+            text: TextRange::new(i + 1, close),
+            attrs: TextRange::new(brace + 1, end_brace),
+            sources: Vec::new(),
+            speakers: Vec::new(),
+            status: None,
+            other: Vec::new(),
+        };
+        for token in attribute_tokens(self.p.text, claim.attrs) {
+            self.claim_attribute(&mut claim, index, token);
+        }
+        self.p.file.claims.push(claim);
+        self.p.mask[i] = HIDDEN;
+        self.closers.push((close, end_brace + 1));
+        i + 1
+    }
+
+    fn claim_attribute(&mut self, claim: &mut ClaimSpan, index: usize, token: Spanned) {
+        let text = token.text.as_str();
+        let range = token.range;
+        let valid_id = |id: &str| !id.is_empty() && id_len(id.as_bytes()) == id.len();
+        if let Some(id) = text.strip_prefix('^') {
+            if valid_id(id) {
+                claim.sources.push(Spanned {
+                    text: id.to_string(),
+                    range,
+                });
+                self.p.file.citations.push(Citation {
+                    id: id.to_string(),
+                    range,
+                    claim: Some(index),
+                });
+                return;
+            }
+            return self.p.error(
+                range,
+                format!(
+                    "“{text}” is not a valid source: write ^id with letters, digits, `-` and `_`"
+                ),
+            );
+        }
+        if let Some(id) = text.strip_prefix('@') {
+            if valid_id(id) {
+                claim.speakers.push(Spanned {
+                    text: id.to_string(),
+                    range,
+                });
+                self.p.file.mentions.push(Mention {
+                    kind: MentionKind::Speaker,
+                    id: id.to_string(),
+                    target: range,
+                    range,
+                });
+                return;
+            }
+            return self.p.error(
+                range,
+                format!(
+                    "“{text}” is not a valid entity: write @id with letters, digits, `-` and `_`"
+                ),
+            );
+        }
+        if let Some(eq) = text.find('=') {
+            let key = Spanned {
+                text: text[..eq].to_string(),
+                range: TextRange::new(range.start, range.start + eq),
+            };
+            let raw_value = &text[eq + 1..];
+            let unquoted = raw_value.trim_matches('"');
+            let value_start =
+                range.start + eq + 1 + (raw_value.len() - raw_value.trim_start_matches('"').len());
+            let value = Spanned {
+                text: unquoted.to_string(),
+                range: TextRange::new(value_start, value_start + unquoted.len()),
+            };
+            if key.text == "status" {
+                match ClaimStatus::parse(&value.text) {
+                    Some(status) => claim.status = Some((status, value.range)),
+                    None => self.p.error(
+                        value.range,
+                        format!(
+                            "unknown status “{}”: use one of confirmed, reported, disputed, unverified, false",
+                            value.text
+                        ),
+                    ),
+                }
+                return;
+            }
+            if !key.text.is_empty() && !value.text.is_empty() {
+                claim.other.push((key, value));
+                return;
+            }
+        }
+        self.p.error(
+            range,
+            format!(
+                "“{text}” is not a claim attribute: use ^source, @entity, status=… or key=value"
+            ),
+        );
+    }
+
+    fn url(&mut self, i: usize) -> usize {
+        if self
+            .prev_char(i)
+            .is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '.')
+        {
+            return i + 1;
+        }
+        let rest = &self.p.bytes[i..self.end];
+        if !(rest.starts_with(b"https://")
+            || rest.starts_with(b"http://")
+            || rest.starts_with(b"www."))
+        {
+            return i + 1;
+        }
+        let mut end = i + rest
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || matches!(b, b'<' | b'>' | b'"' | b'`'))
+            .unwrap_or(rest.len());
+        // Sentence punctuation after a URL is not part of it, nor is an unbalanced `)`.
+        loop {
+            let last = self.p.bytes[end - 1];
+            let url = &self.p.bytes[i..end];
+            let unbalanced_paren = last == b')'
+                && url.iter().filter(|&&b| b == b'(').count()
+                    < url.iter().filter(|&&b| b == b')').count();
+            if matches!(
+                last,
+                b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'*' | b'_'
+            ) || unbalanced_paren
+            {
+                end -= 1;
+            } else {
+                break;
+            }
+        }
+        self.p.mask_with(TextRange::new(i, end), OPAQUE);
+        end
+    }
+}
+
+/// Whitespace-separated tokens of a claim span's attributes; `key="a b"` stays one token.
+fn attribute_tokens(text: &str, range: TextRange) -> Vec<Spanned> {
+    let mut tokens = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = range.start;
+    while i < range.end {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut quoted = false;
+        while i < range.end && (quoted || !bytes[i].is_ascii_whitespace()) {
+            if bytes[i] == b'"' {
+                quoted = !quoted;
+            }
+            i += 1;
+        }
+        tokens.push(Spanned {
+            text: text[start..i].to_string(),
+            range: TextRange::new(start, i),
+        });
+    }
+    tokens
+}

@@ -1,0 +1,167 @@
+//! Byte offsets ↔ (line, column) in the three encodings clients ask for.
+//!
+//! Line breaks are `\n`, `\r\n` and `\r`, the set LSP defines; a lone `\r` is a break too, so
+//! old Mac-style files do not collapse into one line.
+
+use super::TextRange;
+
+/// How columns are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Bytes of UTF-8.
+    Utf8,
+    /// UTF-16 code units (the LSP default).
+    Utf16,
+    /// Unicode scalar values (what a person counts as characters; used by `newsmark check`).
+    Utf32,
+}
+
+/// A zero-based line and column, the column counted in some [`Encoding`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; always begins with 0.
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        let mut i = 0;
+        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
+            let at = i + found;
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
+            line_starts.push(next);
+            i = next;
+        }
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Zero-based line holding `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// Byte range of a line without its line break; clamped to the last line.
+    pub fn line_range(&self, text: &str, line: usize) -> TextRange {
+        let line = line.min(self.line_starts.len() - 1);
+        let start = self.line_starts[line];
+        let mut end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        TextRange::new(start, end)
+    }
+
+    /// The position of `offset` with the column in `encoding`. An offset inside a character
+    /// or past the end is moved back to the nearest character boundary.
+    pub fn position(&self, text: &str, offset: usize, encoding: Encoding) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let line_text = &text[self.line_starts[line]..offset];
+        let col = match encoding {
+            Encoding::Utf8 => line_text.len(),
+            Encoding::Utf16 => line_text.chars().map(char::len_utf16).sum(),
+            Encoding::Utf32 => line_text.chars().count(),
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// The byte offset of a position. Lines past the end clamp to the end of the text, columns
+    /// past the end of a line clamp to the end of that line (before its break), and a column
+    /// that falls inside a character snaps to that character's start: a client can never make
+    /// us slice through a character.
+    pub fn offset(&self, text: &str, pos: LineCol, encoding: Encoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.line_starts.len() {
+            return text.len();
+        }
+        let range = self.line_range(text, line);
+        let line_text = &text[range.start..range.end];
+        let want = pos.col as usize;
+        let mut used = 0;
+        for (i, ch) in line_text.char_indices() {
+            let width = match encoding {
+                Encoding::Utf8 => ch.len_utf8(),
+                Encoding::Utf16 => ch.len_utf16(),
+                Encoding::Utf32 => 1,
+            };
+            if used + width > want {
+                return range.start + i;
+            }
+            used += width;
+        }
+        range.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_three_line_breaks_count() {
+        let text = "a\nb\r\nc\rd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line_of(text.find('d').unwrap()), 3);
+        assert_eq!(index.line_range(text, 1), TextRange::new(2, 3));
+    }
+
+    #[test]
+    fn columns_in_each_encoding() {
+        let text = "x\n😀 é @id";
+        let index = LineIndex::new(text);
+        let at = text.find('@').unwrap();
+        let p = |e| index.position(text, at, e);
+        assert_eq!(p(Encoding::Utf8), LineCol { line: 1, col: 8 });
+        assert_eq!(p(Encoding::Utf16), LineCol { line: 1, col: 5 });
+        assert_eq!(p(Encoding::Utf32), LineCol { line: 1, col: 4 });
+        for e in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            assert_eq!(index.offset(text, p(e), e), at);
+        }
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let text = "ab\r\ncd";
+        let index = LineIndex::new(text);
+        let far = LineCol { line: 0, col: 99 };
+        assert_eq!(index.offset(text, far, Encoding::Utf16), 2);
+        let below = LineCol { line: 7, col: 0 };
+        assert_eq!(index.offset(text, below, Encoding::Utf16), text.len());
+        // A UTF-16 column in the middle of a surrogate pair lands on the character's start.
+        let emoji = "😀x";
+        let index = LineIndex::new(emoji);
+        assert_eq!(
+            index.offset(emoji, LineCol { line: 0, col: 1 }, Encoding::Utf16),
+            0
+        );
+    }
+}

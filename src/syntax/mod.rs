@@ -1,0 +1,304 @@
+//! The `.news` markup: an error-tolerant parser that never fails.
+//!
+//! `parse` always returns a [`SyntaxFile`]; what it cannot make sense of becomes a
+//! [`SyntaxError`] with a byte range and the rest of the file is still read. Besides the
+//! annotations it produces a *prose mask*: a copy of the text of the same byte length in which
+//! everything that is not running prose (code, comments, URLs, markup punctuation, mentions) is
+//! overwritten, so the prose analyses can work on plain text while every offset they produce is
+//! still an offset into the original.
+
+mod block;
+mod inline;
+pub mod line_index;
+
+pub use line_index::{Encoding, LineCol, LineIndex};
+
+/// A half-open byte range into a file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub const fn new(start: usize, end: usize) -> TextRange {
+        TextRange { start, end }
+    }
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    pub fn contains(self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+    pub fn contains_range(self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn intersects(self, other: TextRange) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// A piece of text together with where it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned {
+    pub text: String,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SyntaxFile {
+    pub front_matter: Option<FrontMatter>,
+    pub blocks: Vec<ProseBlock>,
+    pub definitions: Vec<Definition>,
+    pub mentions: Vec<Mention>,
+    pub citations: Vec<Citation>,
+    pub claims: Vec<ClaimSpan>,
+    pub suppressions: Vec<Suppression>,
+    pub errors: Vec<SyntaxError>,
+    /// Same length as the text; see the module docs. Mentions become `E`, code and URLs `X`,
+    /// everything else that is not prose becomes spaces.
+    pub prose_mask: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct FrontMatter {
+    pub range: TextRange,
+    pub entries: Vec<FrontMatterEntry>,
+    pub terminated: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct FrontMatterEntry {
+    pub key: Spanned,
+    pub value: Spanned,
+}
+
+impl FrontMatter {
+    pub fn get(&self, key: &str) -> Option<&Spanned> {
+        self.entries
+            .iter()
+            .find(|e| e.key.text == key)
+            .map(|e| &e.value)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Heading(u8),
+    Paragraph,
+    ListItem,
+    TableRow,
+}
+
+/// A run of prose the sentence analyses look at. Headings are blocks too (names in them are
+/// still matched) but numbers and quotations in them are not checked.
+#[derive(Clone, Copy, Debug)]
+pub struct ProseBlock {
+    pub kind: BlockKind,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefinitionKind {
+    Entity,
+    Source,
+}
+
+#[derive(Clone, Debug)]
+pub struct Definition {
+    pub kind: DefinitionKind,
+    pub id: Spanned,
+    /// The whole `[@id]` or `[^id]` label.
+    pub label: TextRange,
+    /// Canonical name of an entity, title of a source.
+    pub name: Spanned,
+    pub fields: Vec<Field>,
+    /// From the label to the end of the last field line.
+    pub range: TextRange,
+}
+
+impl Definition {
+    /// Definitions with a malformed id are kept (their fields are not prose) but define nothing.
+    pub fn has_valid_id(&self) -> bool {
+        is_valid_id(&self.id.text)
+    }
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key.text == key)
+    }
+    pub fn field_value(&self, key: &str) -> Option<&str> {
+        self.field(key).map(|f| f.value.text.as_str())
+    }
+    /// The `aliases:` field split at commas, empty parts dropped.
+    pub fn aliases(&self) -> Vec<Spanned> {
+        let Some(field) = self.field("aliases") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut offset = field.value.range.start;
+        for part in field.value.text.split(',') {
+            let trimmed = part.trim();
+            if !trimmed.is_empty() {
+                let lead = part.len() - part.trim_start().len();
+                let start = offset + lead;
+                out.push(Spanned {
+                    text: trimmed.to_string(),
+                    range: TextRange::new(start, start + trimmed.len()),
+                });
+            }
+            offset += part.len() + 1;
+        }
+        out
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub key: Spanned,
+    pub value: Spanned,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MentionKind {
+    /// `@id` in prose.
+    Bare,
+    /// `[display text](@id)`.
+    Link,
+    /// `@id` among a claim span's attributes (the speaker).
+    Speaker,
+    /// `by: @id` in a source definition.
+    By,
+}
+
+#[derive(Clone, Debug)]
+pub struct Mention {
+    pub kind: MentionKind,
+    pub id: String,
+    /// The `@id` itself.
+    pub target: TextRange,
+    /// The whole construct: equal to `target` except for links, where it covers `[text](@id)`.
+    pub range: TextRange,
+}
+
+/// A `[^id]` citation, or a `^id` attribute of a claim span.
+#[derive(Clone, Debug)]
+pub struct Citation {
+    pub id: String,
+    pub range: TextRange,
+    /// Index into `claims` when the citation is a claim span attribute.
+    pub claim: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimStatus {
+    Confirmed,
+    Reported,
+    Disputed,
+    Unverified,
+    False,
+}
+
+impl ClaimStatus {
+    pub const ALL: [(&'static str, ClaimStatus); 5] = [
+        ("confirmed", ClaimStatus::Confirmed),
+        ("reported", ClaimStatus::Reported),
+        ("disputed", ClaimStatus::Disputed),
+        ("unverified", ClaimStatus::Unverified),
+        ("false", ClaimStatus::False),
+    ];
+    pub fn parse(text: &str) -> Option<ClaimStatus> {
+        Self::ALL
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|&(_, s)| s)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClaimSpan {
+    /// `[claim text]{attrs}` whole.
+    pub range: TextRange,
+    /// The claim text between the brackets.
+    pub text: TextRange,
+    /// Between the braces.
+    pub attrs: TextRange,
+    pub sources: Vec<Spanned>,
+    pub speakers: Vec<Spanned>,
+    pub status: Option<(ClaimStatus, TextRange)>,
+    pub other: Vec<(Spanned, Spanned)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    NextLine,
+    Disable,
+    Enable,
+}
+
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// The whole `<!-- … -->` comment.
+    pub range: TextRange,
+    /// Empty means every rule.
+    pub rules: Vec<Spanned>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub range: TextRange,
+    pub message: String,
+}
+
+pub const ENTITY_KINDS: &[&str] = &["person", "org", "place", "unit", "event", "work", "other"];
+pub const SOURCE_KINDS: &[&str] = &[
+    "official",
+    "agency",
+    "press",
+    "expert",
+    "witness",
+    "document",
+    "social",
+    "anonymous",
+];
+pub const ENTITY_FIELDS: &[&str] = &["kind", "role", "description", "aliases", "wikidata", "url"];
+pub const SOURCE_FIELDS: &[&str] = &["url", "date", "by", "kind", "accessed", "archive"];
+pub const FRONT_MATTER_KEYS: &[&str] = &["title", "date", "byline", "desk", "status"];
+pub const ARTICLE_STATUSES: &[&str] = &["draft", "review", "published"];
+
+/// Whether `id` follows the id rule: `[A-Za-z0-9][A-Za-z0-9_-]*`, not ending in `-` or `_`.
+pub fn is_valid_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    !bytes.is_empty()
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Length of the longest valid id at the start of `bytes` (0 when there is none). Trailing
+/// `-` and `_` are left out, so `@ssu-` mentions `ssu` and the dash stays prose.
+pub fn id_len(bytes: &[u8]) -> usize {
+    if !bytes.first().is_some_and(u8::is_ascii_alphanumeric) {
+        return 0;
+    }
+    let mut len = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        .unwrap_or(bytes.len());
+    while matches!(bytes[len - 1], b'-' | b'_') {
+        len -= 1;
+    }
+    len
+}
+
+/// Parses a whole file. Never fails; see [`SyntaxFile::errors`].
+pub fn parse(text: &str) -> SyntaxFile {
+    block::parse(text)
+}
+
+#[cfg(test)]
+mod tests;

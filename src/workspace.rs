@@ -1,0 +1,194 @@
+//! The workspace: every `.news` document under a root, parsed once, and the entity index
+//! (definitions by id, and a matcher for names and aliases) built over all of them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::config::Config;
+use crate::syntax::{self, Definition, DefinitionKind, LineIndex, SyntaxFile};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+#[derive(Debug)]
+pub struct Document {
+    pub path: PathBuf,
+    pub text: String,
+    pub syntax: SyntaxFile,
+    pub line_index: LineIndex,
+}
+
+impl Document {
+    pub fn new(path: PathBuf, text: String) -> Document {
+        let syntax = syntax::parse(&text);
+        let line_index = LineIndex::new(&text);
+        Document {
+            path,
+            text,
+            syntax,
+            line_index,
+        }
+    }
+}
+
+/// Where an entity is defined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DefinitionRef {
+    pub file: FileId,
+    /// Index into the file's `syntax.definitions`.
+    pub index: usize,
+}
+
+/// Entity definitions of the whole workspace and a matcher for their names.
+#[derive(Debug, Default)]
+pub struct EntityIndex {
+    pub definitions: HashMap<String, Vec<DefinitionRef>>,
+    names: Option<AhoCorasick>,
+    /// For each matcher pattern: the name and the ids of the entities that carry it.
+    patterns: Vec<(String, Vec<String>)>,
+}
+
+/// A plain-text occurrence of a known entity name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameMatch {
+    pub start: usize,
+    pub end: usize,
+    pub entities: Vec<String>,
+}
+
+impl EntityIndex {
+    fn build(docs: &[(FileId, &Document)]) -> EntityIndex {
+        let mut definitions: HashMap<String, Vec<DefinitionRef>> = HashMap::new();
+        let mut names: HashMap<String, Vec<String>> = HashMap::new();
+        for &(file, doc) in docs {
+            for (index, def) in doc.syntax.definitions.iter().enumerate() {
+                if def.kind != DefinitionKind::Entity || !def.has_valid_id() {
+                    continue;
+                }
+                definitions
+                    .entry(def.id.text.clone())
+                    .or_default()
+                    .push(DefinitionRef { file, index });
+                let aliases = def.aliases();
+                let all_names = std::iter::once(def.name.text.as_str())
+                    .chain(aliases.iter().map(|a| a.text.as_str()));
+                for name in all_names.filter(|n| !n.is_empty()) {
+                    let ids = names.entry(name.to_string()).or_default();
+                    if !ids.contains(&def.id.text) {
+                        ids.push(def.id.text.clone());
+                    }
+                }
+            }
+        }
+        let mut patterns: Vec<(String, Vec<String>)> = names.into_iter().collect();
+        patterns.sort();
+        let names = (!patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns.iter().map(|(name, _)| name))
+                .expect("entity names always build a matcher")
+        });
+        EntityIndex {
+            definitions,
+            names,
+            patterns,
+        }
+    }
+
+    /// Whole-word, case-sensitive occurrences of known names in `range` of `text`.
+    pub fn find_names(&self, text: &str, range: crate::syntax::TextRange) -> Vec<NameMatch> {
+        let Some(matcher) = &self.names else {
+            return Vec::new();
+        };
+        let haystack = &text[range.start..range.end];
+        let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        matcher
+            .find_iter(haystack)
+            .filter(|m| {
+                !is_word(haystack[..m.start()].chars().next_back())
+                    && !is_word(haystack[m.end()..].chars().next())
+            })
+            .map(|m| NameMatch {
+                start: range.start + m.start(),
+                end: range.start + m.end(),
+                entities: self.patterns[m.pattern().as_usize()].1.clone(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Arc<Config>,
+    documents: Vec<Option<Document>>,
+    by_path: HashMap<PathBuf, FileId>,
+    index: OnceLock<EntityIndex>,
+}
+
+impl Workspace {
+    pub fn new(root: PathBuf, config: Config) -> Workspace {
+        Workspace {
+            root,
+            config: Arc::new(config),
+            ..Workspace::default()
+        }
+    }
+
+    /// Adds or replaces the document at `path`.
+    pub fn set_document(&mut self, document: Document) -> FileId {
+        self.index = OnceLock::new();
+        if let Some(&id) = self.by_path.get(&document.path) {
+            self.documents[id.0 as usize] = Some(document);
+            return id;
+        }
+        let id = FileId(self.documents.len() as u32);
+        self.by_path.insert(document.path.clone(), id);
+        self.documents.push(Some(document));
+        id
+    }
+
+    pub fn remove_document(&mut self, path: &Path) {
+        if let Some(id) = self.by_path.remove(path) {
+            self.documents[id.0 as usize] = None;
+            self.index = OnceLock::new();
+        }
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn document(&self, id: FileId) -> &Document {
+        self.documents[id.0 as usize]
+            .as_ref()
+            .expect("file ids of removed documents are never handed out")
+    }
+
+    pub fn documents(&self) -> impl Iterator<Item = (FileId, &Document)> {
+        self.documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.as_ref().map(|d| (FileId(i as u32), d)))
+    }
+
+    pub fn index(&self) -> &EntityIndex {
+        self.index.get_or_init(|| {
+            let docs: Vec<(FileId, &Document)> = self.documents().collect();
+            EntityIndex::build(&docs)
+        })
+    }
+
+    /// The definition(s) of entity `id`.
+    pub fn entity(&self, id: &str) -> impl Iterator<Item = (FileId, &Definition)> {
+        self.index()
+            .definitions
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|r| (r.file, &self.document(r.file).syntax.definitions[r.index]))
+    }
+}
