@@ -86,7 +86,11 @@ fn is_news_file(path: &Path) -> bool {
 /// `.news` files under `dir`, respecting .gitignore and friends, in a stable order.
 fn walk(dir: &Path, trouble: &mut Vec<String>) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir).follow_links(true).build() {
+    for entry in ignore::WalkBuilder::new(dir)
+        .follow_links(true)
+        .require_git(false)
+        .build()
+    {
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_some_and(|t| t.is_file()) && is_news_file(entry.path()) {
@@ -240,11 +244,18 @@ fn check_workspace(
 fn check_command(args: &CheckArgs) -> ExitCode {
     let run = run_check(&args.paths);
     let deny_warnings = args.deny.contains(&Deny::Warnings);
-    let mut stdout = anstream::stdout().lock();
+    // Reports can hold hundreds of thousands of lines: build them in memory and write once.
+    // Only the human report has colour, so only it goes through anstream (which strips the
+    // colour when stdout is not a terminal or NO_COLOR is set).
+    let mut report = Vec::new();
     let result = match args.format {
-        Format::Human => write_human(&mut stdout, &run),
-        Format::Json => write_json(&mut stdout, &run),
-        Format::Github => write_github(&mut stdout, &run),
+        Format::Human => write_human(&mut report, &run)
+            .and_then(|()| anstream::stdout().lock().write_all(&report)),
+        Format::Json => {
+            write_json(&mut report, &run).and_then(|()| std::io::stdout().lock().write_all(&report))
+        }
+        Format::Github => write_github(&mut report, &run)
+            .and_then(|()| std::io::stdout().lock().write_all(&report)),
     };
     let mut stderr = anstream::stderr().lock();
     for trouble in &run.trouble {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use crate::config::Config;
 use crate::syntax::{self, Definition, DefinitionKind, LineIndex, SyntaxFile};
@@ -43,10 +43,12 @@ pub struct DefinitionRef {
 }
 
 /// Entity definitions of the whole workspace and a matcher for their names.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EntityIndex {
     pub definitions: HashMap<String, Vec<DefinitionRef>>,
     names: Option<AhoCorasick>,
+    /// First bytes of the names: only word starts with one of these are tried.
+    name_starts: [bool; 256],
     /// For each matcher pattern: the name and the ids of the entities that carry it.
     patterns: Vec<(String, Vec<String>)>,
 }
@@ -88,12 +90,21 @@ impl EntityIndex {
         let names = (!patterns.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                // Searches start only at word starts (see `find_names`), so the automaton is
+                // anchored; as a DFA each attempt costs a few table lookups.
+                .start_kind(StartKind::Anchored)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(patterns.iter().map(|(name, _)| name))
                 .expect("entity names always build a matcher")
         });
+        let mut name_starts = [false; 256];
+        for (name, _) in &patterns {
+            name_starts[name.as_bytes()[0] as usize] = true;
+        }
         EntityIndex {
             definitions,
             names,
+            name_starts,
             patterns,
         }
     }
@@ -103,20 +114,30 @@ impl EntityIndex {
         let Some(matcher) = &self.names else {
             return Vec::new();
         };
-        let haystack = &text[range.start..range.end];
+        let bytes = text.as_bytes();
         let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        matcher
-            .find_iter(haystack)
-            .filter(|m| {
-                !is_word(haystack[..m.start()].chars().next_back())
-                    && !is_word(haystack[m.end()..].chars().next())
-            })
-            .map(|m| NameMatch {
-                start: range.start + m.start(),
-                end: range.start + m.end(),
-                entities: self.patterns[m.pattern().as_usize()].1.clone(),
-            })
-            .collect()
+        let mut out = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            // A name's first byte is ASCII or a UTF-8 lead byte, so `i` is a char boundary here.
+            if !self.name_starts[bytes[i] as usize] || is_word(text[..i].chars().next_back()) {
+                i += 1;
+                continue;
+            }
+            let input = Input::new(text).span(i..range.end).anchored(Anchored::Yes);
+            match matcher.find(input) {
+                Some(m) if !is_word(text[m.end()..].chars().next()) => {
+                    out.push(NameMatch {
+                        start: m.start(),
+                        end: m.end(),
+                        entities: self.patterns[m.pattern().as_usize()].1.clone(),
+                    });
+                    i = m.end();
+                }
+                _ => i += 1,
+            }
+        }
+        out
     }
 }
 

@@ -32,7 +32,7 @@ enum SpanCover {
     Sourced,
 }
 
-fn span_cover(claims: &[ClaimSpan], range: TextRange) -> SpanCover {
+fn span_cover(claims: &[&ClaimSpan], range: TextRange) -> SpanCover {
     let mut cover = SpanCover::None;
     for claim in claims.iter().filter(|c| c.text.contains_range(range)) {
         if !claim.sources.is_empty() {
@@ -64,11 +64,23 @@ fn shorten_quote(quote: &str) -> String {
     )
 }
 
-/// A number or quotation that needs a source, and what it looks like in a message.
+/// A number or quotation that needs a source.
+#[derive(Clone, Copy)]
 struct Claim {
     range: TextRange,
-    what: String,
     quote: bool,
+}
+
+impl Claim {
+    /// How messages name it: `number “13”`, `quotation “We will…”`.
+    fn describe(self, text: &str) -> String {
+        let shown = &text[self.range.start..self.range.end];
+        if self.quote {
+            format!("quotation {}", shorten_quote(shown))
+        } else {
+            format!("number “{shown}”")
+        }
+    }
 }
 
 pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>) {
@@ -86,14 +98,66 @@ pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>)
     .into_iter()
     .any(|r| config.severity(r).is_some());
 
+    let tables = Tables::new(syntax);
     for block in &syntax.blocks {
         if wants_names {
             unlinked_mentions(workspace, mask, block.range, out);
         }
         if wants_attribution && !matches!(block.kind, BlockKind::Heading(_)) {
-            attribution(syntax, &doc.text, &cues, &config.numbers, block.range, out);
+            let context = Context {
+                mask,
+                text: &doc.text,
+                cues: &cues,
+                exempt: &config.numbers,
+                tables: &tables,
+            };
+            attribution(&context, block.range, out);
         }
     }
+}
+
+/// Citations and claim spans of a file sorted by position, so each sentence finds its own
+/// with a binary search instead of a scan of the whole file.
+struct Tables<'a> {
+    /// Starts of `[^id]` citations (not claim attributes).
+    citations: Vec<usize>,
+    claims: Vec<&'a ClaimSpan>,
+}
+
+impl<'a> Tables<'a> {
+    fn new(syntax: &'a SyntaxFile) -> Tables<'a> {
+        let mut citations: Vec<usize> = syntax
+            .citations
+            .iter()
+            .filter(|c| c.claim.is_none())
+            .map(|c| c.range.start)
+            .collect();
+        citations.sort_unstable();
+        let mut claims: Vec<&ClaimSpan> = syntax.claims.iter().collect();
+        claims.sort_by_key(|c| c.range.start);
+        Tables { citations, claims }
+    }
+
+    fn cites(&self, sentence: TextRange) -> bool {
+        let first = self.citations.partition_point(|&at| at < sentence.start);
+        self.citations
+            .get(first)
+            .is_some_and(|&at| at < sentence.end)
+    }
+
+    fn claims_in(&self, block: TextRange) -> &[&'a ClaimSpan] {
+        let from = self.claims.partition_point(|c| c.range.start < block.start);
+        let to = self.claims.partition_point(|c| c.range.start < block.end);
+        &self.claims[from..to]
+    }
+}
+
+struct Context<'a> {
+    mask: &'a str,
+    text: &'a str,
+    cues: &'a Cues,
+    exempt: &'a Numbers,
+    tables: &'a Tables<'a>,
 }
 
 fn unlinked_mentions(workspace: &Workspace, mask: &str, block: TextRange, out: &mut Vec<Finding>) {
@@ -119,15 +183,8 @@ fn unlinked_mentions(workspace: &Workspace, mask: &str, block: TextRange, out: &
     }
 }
 
-fn attribution(
-    syntax: &SyntaxFile,
-    text: &str,
-    cues: &Cues,
-    exempt: &Numbers,
-    block: TextRange,
-    out: &mut Vec<Finding>,
-) {
-    let mask = syntax.prose_mask.as_str();
+fn attribution(cx: &Context, block: TextRange, out: &mut Vec<Finding>) {
+    let mask = cx.mask;
     let quotes = prose::quotations(mask, block);
     let numbers = numbers::find(mask, block);
     if quotes.is_empty() && numbers.is_empty() {
@@ -138,86 +195,87 @@ fn attribution(
         .filter(|q| q.words >= QUOTE_MIN_WORDS)
         .collect();
     let quote_ranges: Vec<TextRange> = quotes.iter().map(|q| q.range).collect();
+    let block_claims = cx.tables.claims_in(block);
+    // Sentences, quotations and numbers are all in text order: walk them with cursors.
+    let (mut next_quote, mut next_number) = (0, 0);
 
     for sentence in sentences::split(mask, block, &quotes) {
-        let mut claims: Vec<Claim> = Vec::new();
-        for q in speech.iter().filter(|q| sentence.contains(q.range.start)) {
-            claims.push(Claim {
+        let quotes_end =
+            next_quote + speech[next_quote..].partition_point(|q| q.range.start < sentence.end);
+        let sentence_speech = &speech[next_quote..quotes_end];
+        next_quote = quotes_end;
+        let numbers_end =
+            next_number + numbers[next_number..].partition_point(|n| n.range.start < sentence.end);
+        let sentence_numbers = &numbers[next_number..numbers_end];
+        next_number = numbers_end;
+        if (sentence_speech.is_empty() && sentence_numbers.is_empty()) || cx.tables.cites(sentence)
+        {
+            continue;
+        }
+
+        // What in this sentence needs a source, and is not covered by a sourced claim span.
+        let mut claims: Vec<(Claim, SpanCover)> = sentence_speech
+            .iter()
+            .map(|q| Claim {
                 range: q.range,
-                what: format!(
-                    "quotation {}",
-                    shorten_quote(&text[q.range.start..q.range.end])
-                ),
                 quote: true,
-            });
-        }
-        for n in numbers.iter().filter(|n| sentence.contains(n.range.start)) {
-            let in_speech = speech.iter().any(|q| q.range.contains_range(n.range));
-            if !in_speech && !is_exempt(n, exempt) {
-                claims.push(Claim {
-                    range: n.range,
-                    what: format!("number “{}”", &text[n.range.start..n.range.end]),
-                    quote: false,
-                });
-            }
-        }
+            })
+            .chain(
+                sentence_numbers
+                    .iter()
+                    .filter(|n| !is_exempt(n, cx.exempt))
+                    .filter(|n| {
+                        !sentence_speech
+                            .iter()
+                            .any(|q| q.range.contains_range(n.range))
+                    })
+                    .map(|n| Claim {
+                        range: n.range,
+                        quote: false,
+                    }),
+            )
+            .map(|claim| (claim, span_cover(block_claims, claim.range)))
+            .filter(|(_, cover)| *cover != SpanCover::Sourced)
+            .collect();
         if claims.is_empty() {
             continue;
         }
-        let cited = syntax
-            .citations
-            .iter()
-            .any(|c| c.claim.is_none() && sentence.contains(c.range.start));
-        if cited {
-            continue;
-        }
-        let sentence_cues = cues.find(mask, sentence, &quote_ranges);
-        claims.sort_by_key(|c| c.range.start);
-        let mut needs_source: Option<&Claim> = None;
-        for claim in &claims {
-            match span_cover(&syntax.claims, claim.range) {
-                SpanCover::Sourced => continue,
-                SpanCover::Speaker => {
-                    needs_source.get_or_insert(claim);
-                }
-                SpanCover::None if !sentence_cues.is_empty() => {
-                    needs_source.get_or_insert(claim);
-                }
-                SpanCover::None => {
-                    let (rule, message) = if claim.quote {
-                        (
-                            Rule::UnattributedQuote,
-                            format!(
-                                "{} is not attributed: say who said it, or cite a source with [^id]",
-                                claim.what
-                            ),
-                        )
-                    } else {
-                        (
-                            Rule::UnattributedNumber,
-                            format!(
-                                "{} has no source: cite one with [^id] or attribute it",
-                                claim.what
-                            ),
-                        )
-                    };
-                    out.push(Finding::new(rule, claim.range, message));
-                }
+        claims.sort_by_key(|c| c.0.range.start);
+        let cues = cx.cues.find(mask, sentence, &quote_ranges);
+        let mut needs_source: Option<Claim> = None;
+        for &(claim, cover) in &claims {
+            if cover == SpanCover::Speaker || !cues.is_empty() {
+                needs_source.get_or_insert(claim);
+                continue;
             }
+            let what = claim.describe(cx.text);
+            let (rule, message) = if claim.quote {
+                let message = format!(
+                    "{what} is not attributed: say who said it, or cite a source with [^id]"
+                );
+                (Rule::UnattributedQuote, message)
+            } else {
+                let message = format!("{what} has no source: cite one with [^id] or attribute it");
+                (Rule::UnattributedNumber, message)
+            };
+            out.push(Finding::new(rule, claim.range, message));
         }
         if let Some(claim) = needs_source {
-            let at = sentence_cues.first().copied().unwrap_or(claim.range);
-            let cue = &text[at.start..at.end];
-            let message = if sentence_cues.is_empty() {
-                format!(
-                    "{} is attributed to a speaker but the sentence cites no source: add [^id] after the sentence",
-                    claim.what
-                )
-            } else {
-                format!(
-                    "“{cue}” attributes the {} but the sentence cites no source: add [^id] after the sentence",
-                    claim.what
-                )
+            let what = claim.describe(cx.text);
+            let (at, message) = match cues.first() {
+                Some(&cue) => (
+                    cue,
+                    format!(
+                        "“{}” attributes the {what} but the sentence cites no source: add [^id] after the sentence",
+                        &cx.text[cue.start..cue.end]
+                    ),
+                ),
+                None => (
+                    claim.range,
+                    format!(
+                        "{what} is attributed to a speaker but the sentence cites no source: add [^id] after the sentence"
+                    ),
+                ),
             };
             out.push(Finding::new(Rule::MissingSource, at, message));
         }

@@ -42,17 +42,21 @@ pub struct Quotation {
 /// left open at the end of the block is not a quotation. Single quotes are apostrophes too
 /// often to be read as quotation marks.
 pub fn quotations(mask: &str, block: TextRange) -> Vec<Quotation> {
+    let bytes = mask.as_bytes();
     let mut out = Vec::new();
     let mut open: Option<(usize, char)> = None;
-    for (i, c) in mask[block.start..block.end].char_indices() {
-        let at = block.start + i;
+    let mut i = block.start;
+    // `"` is one byte; `“` and `”` both start with 0xE2.
+    while let Some(found) = memchr::memchr2(b'"', 0xE2, &bytes[i..block.end]) {
+        let at = i + found;
+        let c = mask[at..].chars().next().unwrap_or(' ');
+        i = at + c.len_utf8();
         match (c, open) {
             ('“', None) | ('"', None) => open = Some((at, c)),
             ('”', Some((start, '“'))) | ('"', Some((start, '"'))) => {
-                let range = TextRange::new(start, at + c.len_utf8());
-                let inner = TextRange::new(start + open.map_or(1, |(_, o)| o.len_utf8()), at);
+                let inner = TextRange::new(start + c.len_utf8(), at);
                 out.push(Quotation {
-                    range,
+                    range: TextRange::new(start, at + c.len_utf8()),
                     words: words(mask, inner).count(),
                 });
                 open = None;

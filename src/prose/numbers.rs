@@ -136,6 +136,22 @@ impl Scanner<'_> {
     fn prev_char(&self, i: usize, floor: usize) -> Option<char> {
         self.text[floor..i].chars().next_back()
     }
+    /// End of the word (letters and digits, any script) that `i` is in.
+    fn word_end(&self, mut i: usize) -> usize {
+        loop {
+            while i < self.end && self.bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i < self.end && self.bytes[i] >= 0x80 {
+                let c = self.text[i..].chars().next().unwrap_or(' ');
+                if c.is_alphanumeric() {
+                    i += c.len_utf8();
+                    continue;
+                }
+            }
+            return i;
+        }
+    }
     fn digits(&self, mut i: usize) -> usize {
         while is_digit(self.at(i)) {
             i += 1;
@@ -202,48 +218,89 @@ pub fn find(mask: &str, block: TextRange) -> Vec<NumberExpr> {
         end: block.end,
     };
     let mut out = Vec::new();
+    let mut scales = scale_words(mask, block)
+        .into_iter()
+        .filter(|&(start, end)| {
+            let before = s.prev_char(start, block.start);
+            let after = mask[end..block.end].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+        .peekable();
     let mut i = block.start;
-    while i < block.end {
-        let b = s.bytes[i];
-        if !b.is_ascii_alphanumeric() {
-            i += mask[i..].chars().next().map_or(1, char::len_utf8);
-            continue;
-        }
-        let prev = s.prev_char(i, block.start);
-        let at_word_start = !prev.is_some_and(char::is_alphanumeric);
-        if b.is_ascii_digit() && at_word_start {
-            // `F-16`, `COVID-19`, `Su-34`: a designation, not a quantity.
-            let designation = prev == Some('-')
-                && s.prev_char(i - 1, block.start)
-                    .is_some_and(char::is_alphanumeric);
-            if designation {
-                i = s.digits(i);
-                continue;
-            }
-            let expr = digit_expression(&s, block.start, i);
-            i = expr.range.end;
-            out.push(expr);
-        } else if b.is_ascii_alphabetic() && at_word_start {
-            let end = i + s.bytes[i..block.end]
-                .iter()
-                .position(|b| !b.is_ascii_alphabetic())
-                .unwrap_or(block.end - i);
-            let word = &mask[i..end];
-            if PHRASE_SCALES.iter().any(|w| w.eq_ignore_ascii_case(word)) {
-                let expr = scale_phrase(&s, block.start, i, end);
+    loop {
+        let digit = s.bytes[i.min(block.end)..block.end]
+            .iter()
+            .position(u8::is_ascii_digit)
+            .map(|k| i + k);
+        // Skip scale words that an earlier expression already took in (`1.2 million`).
+        while scales.next_if(|&(start, _)| start < i).is_some() {}
+        let scale = scales.peek().copied();
+        let next_digit = match (digit, scale) {
+            (None, None) => break,
+            (Some(d), None) => Some(d),
+            (Some(d), Some((start, _))) if d < start => Some(d),
+            _ => None,
+        };
+        match (next_digit, scale) {
+            (Some(d), _) => {
+                let prev = s.prev_char(d, block.start);
+                // A digit inside a word (`G7`) or a designation (`F-16`, `COVID-19`) is no
+                // quantity.
+                let in_word = prev.is_some_and(char::is_alphanumeric);
+                let designation = prev == Some('-')
+                    && s.prev_char(d - 1, block.start)
+                        .is_some_and(char::is_alphanumeric);
+                if in_word || designation {
+                    i = s.word_end(d);
+                    continue;
+                }
+                let expr = digit_expression(&s, block.start, d);
                 i = expr.range.end;
                 out.push(expr);
-            } else {
-                i = end;
             }
-        } else {
-            // Inside a word: skip to its end.
-            i += mask[i..block.end]
-                .find(|c: char| !c.is_alphanumeric())
-                .unwrap_or(block.end - i);
+            (None, Some((start, end))) => {
+                scales.next();
+                let expr = scale_phrase(&s, block.start, start, end);
+                i = expr.range.end;
+                out.push(expr);
+            }
+            (None, None) => break,
         }
     }
     out
+}
+
+/// Scale words (`hundred`, `Thousands`, `million` …) in `block`, in order, as `(start, end)`.
+/// Each word is found by a fragment that leaves out its first letter, so one case-sensitive
+/// SIMD substring search per fragment serves both `Hundreds` and `hundreds`.
+fn scale_words(mask: &str, block: TextRange) -> Vec<(usize, usize)> {
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    static FRAGMENTS: LazyLock<[Finder<'static>; 4]> = LazyLock::new(|| {
+        ["undred", "housand", "illion", "ozen"].map(|f| Finder::new(f.as_bytes()))
+    });
+    let haystack = &mask.as_bytes()[block.start..block.end];
+    let mut found = Vec::new();
+    for finder in FRAGMENTS.iter() {
+        for at in finder.find_iter(haystack) {
+            // Back up over the word's first letter(s): `m`/`b`/`tr` before `illion`.
+            let mut start = at;
+            while start > 0 && haystack[start - 1].is_ascii_alphabetic() && at - start < 2 {
+                start -= 1;
+            }
+            let end = at
+                + haystack[at..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphabetic())
+                    .count();
+            let word = &mask[block.start + start..block.start + end];
+            if PHRASE_SCALES.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                found.push((block.start + start, block.start + end));
+            }
+        }
+    }
+    found.sort_unstable();
+    found
 }
 
 fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr {

@@ -54,27 +54,40 @@ fn after_abbreviation(mask: &str, block_start: usize, dot: usize) -> bool {
 /// between one sentence's last word and the next one's first (closing quotes, citations,
 /// spaces) belongs to the earlier sentence.
 pub fn split(mask: &str, block: TextRange, quotes: &[Quotation]) -> Vec<TextRange> {
-    let text = &mask[block.start..block.end];
+    let bytes = mask.as_bytes();
     let mut sentences = Vec::new();
     let mut start = block.start;
-    let mut chars = text.char_indices().peekable();
     let mut quote_index = 0;
-    while let Some((i, c)) = chars.next() {
+    let mut i = block.start;
+    let mut next_ellipsis =
+        memchr::memmem::find(&bytes[i..block.end], "…".as_bytes()).map(|k| i + k);
+    while i < block.end {
+        // Stops are `.`, `!`, `?` and `…`.
+        let ascii_stop = memchr::memchr3(b'.', b'!', b'?', &bytes[i..block.end]);
+        if next_ellipsis.is_some_and(|e| e < i) {
+            next_ellipsis =
+                memchr::memmem::find(&bytes[i..block.end], "…".as_bytes()).map(|k| i + k);
+        }
+        let Some(at) = [ascii_stop.map(|k| i + k), next_ellipsis]
+            .into_iter()
+            .flatten()
+            .min()
+        else {
+            break;
+        };
+        let c = mask[at..].chars().next().unwrap_or(' ');
         if !is_terminal(c) {
+            i = at + c.len_utf8();
             continue;
         }
-        let at = block.start + i;
         // Take the whole run of stops: `?!`, `...`.
-        let mut run_end = at + c.len_utf8();
-        let mut run_len = 1;
-        while let Some(&(j, d)) = chars.peek() {
-            if !is_terminal(d) {
-                break;
-            }
-            run_end = block.start + j + d.len_utf8();
+        let mut run_end = at;
+        let mut run_len = 0;
+        for d in mask[at..block.end].chars().take_while(|&d| is_terminal(d)) {
+            run_end += d.len_utf8();
             run_len += 1;
-            chars.next();
         }
+        i = run_end;
         let mut closers_end = run_end;
         for d in mask[run_end..block.end].chars() {
             if !is_closer(d) {
@@ -91,6 +104,7 @@ pub fn split(mask: &str, block: TextRange, quotes: &[Quotation]) -> Vec<TextRang
             .any(|q| q.range.contains(at));
         let quote_closes_here = quotes[quote_index..]
             .iter()
+            .take_while(|q| q.range.start < closers_end)
             .any(|q| q.range.end > run_end && q.range.end <= closers_end);
         if inside_quote && !quote_closes_here {
             continue;
@@ -113,6 +127,7 @@ pub fn split(mask: &str, block: TextRange, quotes: &[Quotation]) -> Vec<TextRang
         {
             sentences.push(TextRange::new(start, next_start));
             start = next_start;
+            i = next_start;
         }
     }
     if start < block.end {

@@ -12,6 +12,18 @@ const MENTION: u8 = b'E';
 const OPAQUE: u8 = b'X';
 const HIDDEN: u8 = b' ';
 
+/// Bytes that may start or end an inline construct.
+static INTERESTING: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = b"\\`<@![]:.";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Characters after which `@` starts a mention (besides whitespace and the start of a line).
 /// The spec's list plus Markdown emphasis markers, so `*@blinken*` is a mention.
 fn opens_mention(ch: char) -> bool {
@@ -28,18 +40,24 @@ fn bracket_pairs(bytes: &[u8], range: TextRange) -> Vec<(usize, usize)> {
     let mut stack = Vec::new();
     let mut pairs = Vec::new();
     let mut i = range.start;
-    while i < range.end {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'[' => stack.push(i),
-            b']' => {
+    while let Some(found) = memchr::memchr3(b'\\', b'[', b']', &bytes[i..range.end]) {
+        let at = i + found;
+        match bytes[at] {
+            b'\\' => {
+                i = at + 2;
+                if i >= range.end {
+                    break;
+                }
+                continue;
+            }
+            b'[' => stack.push(at),
+            _ => {
                 if let Some(open) = stack.pop() {
-                    pairs.push((open, i));
+                    pairs.push((open, at));
                 }
             }
-            _ => {}
         }
-        i += 1;
+        i = at + 1;
     }
     pairs.sort_unstable();
     pairs
@@ -47,6 +65,7 @@ fn bracket_pairs(bytes: &[u8], range: TextRange) -> Vec<(usize, usize)> {
 
 struct Scanner<'p, 'a> {
     p: &'p mut Parser<'a>,
+    start: usize,
     end: usize,
     pairs: Vec<(usize, usize)>,
     /// Where a construct's tail (`](url)`, `]{attrs}`) starts, and where it ends.
@@ -59,6 +78,7 @@ pub(super) fn scan(p: &mut Parser, range: TextRange) {
     let pairs = bracket_pairs(p.bytes, range);
     let mut scanner = Scanner {
         p,
+        start: range.start,
         end: range.end,
         pairs,
         closers: Vec::new(),
@@ -86,6 +106,13 @@ impl Scanner<'_, '_> {
     fn run(&mut self, start: usize) {
         let mut i = start;
         while i < self.end {
+            // Most bytes are plain prose: skip them in a tight loop.
+            while i < self.end && !INTERESTING[self.p.bytes[i] as usize] {
+                i += 1;
+            }
+            if i >= self.end {
+                break;
+            }
             if let Some(&(at, tail_end)) = self.closers.last()
                 && at == i
             {
@@ -101,7 +128,19 @@ impl Scanner<'_, '_> {
                 b'@' => self.mention(i),
                 b'!' if self.byte(i + 1) == Some(b'[') => self.image(i),
                 b'[' => self.bracket(i),
-                b'h' | b'w' => self.url(i),
+                // URLs are found from their `://` or `www.`, which are rarer than `h` and `w`.
+                b':' if self.p.bytes[i..self.end].starts_with(b"://") => {
+                    let scheme = [&b"https"[..], b"http"]
+                        .into_iter()
+                        .find(|s| self.p.bytes[..i].ends_with(s) && i - s.len() >= self.start);
+                    match scheme {
+                        Some(s) => self.url(i - s.len()).max(i + 1),
+                        None => i + 1,
+                    }
+                }
+                b'.' if i >= self.start + 3 && &self.p.bytes[i - 3..i] == b"www" => {
+                    self.url(i - 3).max(i + 1)
+                }
                 _ => i + 1,
             };
         }
@@ -178,7 +217,8 @@ impl Scanner<'_, '_> {
     fn comment(&mut self, start: usize, end: usize) {
         let range = TextRange::new(start, end);
         self.p.mask_with(range, HIDDEN);
-        let body_end = if self.p.text[..end].ends_with("-->") {
+        // `<!-->` opens and never closes: the `-->` must come after the `<!--`.
+        let body_end = if end >= start + 7 && self.p.text[..end].ends_with("-->") {
             end - 3
         } else {
             end

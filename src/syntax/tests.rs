@@ -162,6 +162,14 @@ fn unclosed_things_stay_linear_and_error_free() {
     assert!(file.claims.is_empty());
 }
 
+#[test]
+fn a_comment_opener_that_looks_closed_is_not() {
+    // Found by the property test: `<!-->` must not count as a complete comment.
+    let file = parse("--><!-->");
+    assert!(file.suppressions.is_empty());
+    assert_eq!(file.prose_mask, "-->     ");
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
