@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod features;
 pub mod prose;
 pub mod syntax;
 pub mod workspace;

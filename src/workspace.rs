@@ -42,10 +42,19 @@ pub struct DefinitionRef {
     pub index: usize,
 }
 
-/// Entity definitions of the whole workspace and a matcher for their names.
+/// Where an entity is mentioned: a file and an index into its `syntax.mentions`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MentionRef {
+    pub file: FileId,
+    pub index: usize,
+}
+
+/// Entity definitions and mentions of the whole workspace, and a matcher for entity names.
 #[derive(Debug)]
 pub struct EntityIndex {
     pub definitions: HashMap<String, Vec<DefinitionRef>>,
+    /// Every `@id` construct (bare, link, speaker, `by:`) by entity id, in file order.
+    pub mentions: HashMap<String, Vec<MentionRef>>,
     names: Option<AhoCorasick>,
     /// First bytes of the names: only word starts with one of these are tried.
     name_starts: [bool; 256],
@@ -64,8 +73,15 @@ pub struct NameMatch {
 impl EntityIndex {
     fn build(docs: &[(FileId, &Document)]) -> EntityIndex {
         let mut definitions: HashMap<String, Vec<DefinitionRef>> = HashMap::new();
+        let mut mentions: HashMap<String, Vec<MentionRef>> = HashMap::new();
         let mut names: HashMap<String, Vec<String>> = HashMap::new();
         for &(file, doc) in docs {
+            for (index, mention) in doc.syntax.mentions.iter().enumerate() {
+                mentions
+                    .entry(mention.id.clone())
+                    .or_default()
+                    .push(MentionRef { file, index });
+            }
             for (index, def) in doc.syntax.definitions.iter().enumerate() {
                 if def.kind != DefinitionKind::Entity || !def.has_valid_id() {
                     continue;
@@ -103,6 +119,7 @@ impl EntityIndex {
         }
         EntityIndex {
             definitions,
+            mentions,
             names,
             name_starts,
             patterns,
