@@ -1,5 +1,6 @@
 //! `newsmark check`: the command-line front end over the same library the server uses.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -94,7 +95,7 @@ fn walk(dir: &Path, trouble: &mut Vec<String>) -> Vec<PathBuf> {
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_some_and(|t| t.is_file()) && is_news_file(entry.path()) {
-                    files.push(entry.into_path());
+                    files.push(clean(entry.path()));
                 }
             }
             Err(e) => trouble.push(format!("{}: {e}", dir.display())),
@@ -162,73 +163,53 @@ fn check_workspace(
     checked: &[PathBuf],
     trouble: &mut Vec<String>,
 ) -> (Workspace, Vec<FileReport>) {
-    let mut checked_files: Vec<PathBuf> = Vec::new();
-    for path in checked {
-        if path.is_dir() {
-            checked_files.extend(walk(path, trouble));
-        } else {
-            checked_files.push(path.clone());
-        }
-    }
-    let mut workspace_files = walk(&root, trouble);
-    let needs_mapping = checked.iter().any(|p| canonical(p) != canonical(&root));
-    let mut canonical_ids: Vec<(PathBuf, usize)> = Vec::new();
-    if needs_mapping {
-        // A checked file outside the walk (ignored, or named directly) still joins the workspace.
-        let known: std::collections::HashSet<PathBuf> =
-            workspace_files.par_iter().map(|p| canonical(p)).collect();
-        for path in &checked_files {
-            if !known.contains(&canonical(path)) {
-                workspace_files.push(path.clone());
-            }
-        }
-    }
-    let loaded: Vec<(PathBuf, Result<String, String>)> = workspace_files
-        .into_par_iter()
-        .map(|path| {
-            let text = read(&path);
-            (path, text)
-        })
-        .collect();
-    let documents: Vec<Result<Document, (PathBuf, String)>> = loaded
-        .into_par_iter()
-        .map(|(path, text)| match text {
-            Ok(text) => Ok(Document::new(path, text)),
-            Err(e) => Err((path, e)),
-        })
-        .collect();
-    let mut workspace = Workspace::new(root, config);
-    let mut unreadable = std::collections::HashSet::new();
-    for doc in documents {
-        match doc {
-            Ok(doc) => {
-                let path = doc.path.clone();
-                let id = workspace.set_document(doc);
-                if needs_mapping {
-                    canonical_ids.push((canonical(&path), id.0 as usize));
+    let workspace_files = walk(&root, trouble);
+    // Usually the one path checked is the root itself: then the files to report on are the
+    // workspace's files, and nothing needs mapping. Otherwise checked files are matched to
+    // workspace files by canonical path, which also drops files named twice.
+    let simple = checked.len() == 1 && canonical(&checked[0]) == canonical(&root);
+    let (mut workspace, read_failures) = load(root, config, workspace_files.clone());
+    let mut unreadable = read_failures;
+    let targets: Vec<(PathBuf, FileId)> = if simple {
+        workspace_files
+            .into_iter()
+            .filter_map(|path| workspace.file_id(&path).map(|id| (path, id)))
+            .collect()
+    } else {
+        let by_canonical: HashMap<PathBuf, FileId> = workspace
+            .documents()
+            .map(|(id, doc)| (canonical(&doc.path), id))
+            .collect();
+        let mut seen = HashSet::new();
+        let mut targets = Vec::new();
+        for path in checked {
+            let found = if path.is_dir() {
+                walk(path, trouble)
+            } else {
+                vec![clean(path)]
+            };
+            for path in found {
+                let key = canonical(&path);
+                if !seen.insert(key.clone()) {
+                    continue;
+                }
+                match by_canonical.get(&key) {
+                    Some(&id) => targets.push((path, id)),
+                    // Named directly but outside the walk (ignored, or not `.news`): it joins
+                    // the workspace too.
+                    None => match read(&path) {
+                        Ok(text) => {
+                            let id = workspace.set_document(Document::new(path.clone(), text));
+                            targets.push((path, id));
+                        }
+                        Err(e) => unreadable.push(e),
+                    },
                 }
             }
-            Err((path, e)) => {
-                unreadable.insert(path);
-                trouble.push(e);
-            }
         }
-    }
-    let targets: Vec<(PathBuf, FileId)> = checked_files
-        .into_iter()
-        .filter_map(|path| {
-            let id = if needs_mapping {
-                let key = canonical(&path);
-                canonical_ids
-                    .iter()
-                    .find(|(p, _)| *p == key)
-                    .map(|&(_, id)| FileId(id as u32))
-            } else {
-                workspace.file_id(&path)
-            };
-            id.map(|id| (path, id))
-        })
-        .collect();
+        targets
+    };
+    trouble.extend(unreadable);
     workspace.index();
     let reports = targets
         .into_par_iter()
@@ -239,6 +220,33 @@ fn check_workspace(
         })
         .collect();
     (workspace, reports)
+}
+
+/// Reads and parses `files` in parallel into a new workspace; returns the read failures.
+fn load(root: PathBuf, config: Config, files: Vec<PathBuf>) -> (Workspace, Vec<String>) {
+    let documents: Vec<Result<Document, String>> = files
+        .into_par_iter()
+        .map(|path| read(&path).map(|text| Document::new(path, text)))
+        .collect();
+    let mut workspace = Workspace::new(root, config);
+    let mut failures = Vec::new();
+    for doc in documents {
+        match doc {
+            Ok(doc) => {
+                workspace.set_document(doc);
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    (workspace, failures)
+}
+
+/// `./a.news` → `a.news`: paths are reported the way a person would type them.
+fn clean(path: &Path) -> PathBuf {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
 }
 
 fn check_command(args: &CheckArgs) -> ExitCode {

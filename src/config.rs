@@ -211,7 +211,7 @@ impl Config {
 
 /// The workspace root for `path`: the nearest ancestor directory (or `path` itself when it is
 /// a directory) holding `newsmark.toml`; failing that, the directory checked (or the file's
-/// directory).
+/// directory). A relative `path` gives a root relative to the current directory.
 pub fn find_root(path: &Path) -> PathBuf {
     let start = if path.is_dir() {
         path.to_path_buf()
@@ -223,24 +223,32 @@ pub fn find_root(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(&start).unwrap_or_else(|_| start.clone());
     for dir in absolute.ancestors() {
         if dir.join(FILE_NAME).is_file() {
-            return relative_to(&start, &absolute, dir);
+            if dir == absolute || start.is_absolute() {
+                return if dir == absolute {
+                    start
+                } else {
+                    dir.to_path_buf()
+                };
+            }
+            return relative_to_current_dir(dir).unwrap_or_else(|| dir.to_path_buf());
         }
     }
     start
 }
 
-/// `dir`, an ancestor of `absolute`, written relative to `start` when `start` was relative, so
-/// paths in reports stay as the user typed them.
-fn relative_to(start: &Path, absolute: &Path, dir: &Path) -> PathBuf {
-    if start.is_absolute() {
-        return dir.to_path_buf();
+/// `dir` written relative to the current directory (`..`, `../..`, `sub/dir`), so reports name
+/// files the way the user would type them.
+fn relative_to_current_dir(dir: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    if let Ok(below) = dir.strip_prefix(&cwd) {
+        return Some(if below.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            below.to_path_buf()
+        });
     }
-    let ups = absolute.components().count() - dir.components().count();
-    let mut out = start.to_path_buf();
-    for _ in 0..ups {
-        out.push("..");
-    }
-    out
+    let ups = cwd.strip_prefix(dir).ok()?.components().count();
+    Some((0..ups).map(|_| "..").collect())
 }
 
 #[cfg(test)]

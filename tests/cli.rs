@@ -65,7 +65,7 @@ fn json_has_exactly_the_documented_keys_and_counts_columns_in_characters() {
             "severity"
         ]
     );
-    assert_eq!(item["file"], "./a.news");
+    assert_eq!(item["file"], "a.news");
     assert_eq!(
         (item["line"].as_u64(), item["column"].as_u64()),
         (Some(1), Some(12))
@@ -142,14 +142,14 @@ fn unreadable_and_non_utf8_files_are_named_and_the_rest_still_checked() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("./bad.news: not UTF-8 (invalid byte at offset 3)"),
+        err.contains("bad.news: not UTF-8 (invalid byte at offset 3)"),
         "{err}"
     );
     assert!(
         err.contains("missing.news: no such file or directory"),
         "{err}"
     );
-    assert!(stdout(&out).contains("./good.news:1:15: warning[unattributed-number]"));
+    assert!(stdout(&out).contains("good.news:1:15: warning[unattributed-number]"));
 }
 
 #[test]
@@ -226,4 +226,22 @@ fn gitignored_files_are_skipped() {
     let out = newsmark(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("no problems in 1 file checked"));
+}
+
+#[test]
+fn a_file_named_twice_is_checked_once_and_paths_stay_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "newsmark.toml", "");
+    write(dir.path(), "a/one.news", "The unit lost 5 soldiers.\n");
+    write(dir.path(), "b/bad.news", b"\xff\n");
+    let out = newsmark(
+        &dir.path().join("a"),
+        &["check", ".", "one.news", "./one.news"],
+    );
+    let text = stdout(&out);
+    assert_eq!(text.matches("unattributed-number").count(), 1, "{text}");
+    assert!(text.contains("in 1 file checked"), "{text}");
+    // The root is the parent directory; files there are named from here, without `a/..`.
+    let err = stderr(&out);
+    assert!(err.contains("error: ../b/bad.news: not UTF-8"), "{err}");
 }

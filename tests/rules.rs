@@ -293,6 +293,8 @@ The unit lost 17 soldiers. @ghost was there.
 
 <!-- newsmark-disable -->
 Everything goes: 18 soldiers, @ghost.
+<!-- newsmark-enable unattributed-number -->
+Numbers are back: 19 soldiers, but not @ghost.
 "
     ));
 }
@@ -394,6 +396,40 @@ according to the @ssu.
   url: https://example.org/ssu
   date: 2025-01-11
   kind: official
+"
+    ));
+}
+
+#[test]
+fn markdown_edge_cases() {
+    assert_snapshot!(check(
+        "//- article.news
+# Title <!-- a note
+that runs on, with 7 soldiers --> and 8 after it
+
+He said the war ended in
+1945. The army had 9 tanks, officials said.
+
+The officer wrote \\\"we lost many good men\\\" yesterday.
+
+>@ghost was there.
+
+| @phantom | 10 |
+
+[^s]: Source
+  url: https://example.org
+  date: 2025-02-30
+"
+    ));
+}
+
+#[test]
+fn unterminated_front_matter_keeps_prose_out() {
+    assert_snapshot!(check(
+        "//- article.news
+---
+title: x
+Note: 13 soldiers died.
 "
     ));
 }

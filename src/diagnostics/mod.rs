@@ -176,55 +176,66 @@ fn syntax_findings(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>) 
 struct Suppressions<'a> {
     /// `(line, rules)`: diagnostics starting on `line`; empty rules means all.
     lines: Vec<(usize, Vec<Rule>)>,
-    /// `(start, end, rule)`: byte regions; `None` is every rule.
-    regions: Vec<(usize, usize, Option<Rule>)>,
+    /// What `disable`/`enable` comments leave in force from an offset on, in text order.
+    regions: Vec<(usize, Region)>,
     line_index: &'a LineIndex,
+}
+
+/// What is switched off between two `disable`/`enable` comments. Like ESLint, `enable RULE`
+/// after a bare `disable` turns just that rule back on.
+#[derive(Clone, Debug, Default)]
+struct Region {
+    all: bool,
+    /// Rules turned back on while `all` holds.
+    except: Vec<Rule>,
+    /// Rules turned off by name.
+    rules: Vec<Rule>,
+}
+
+impl Region {
+    fn disables(&self, rule: Rule) -> bool {
+        (self.all && !self.except.contains(&rule)) || self.rules.contains(&rule)
+    }
 }
 
 impl<'a> Suppressions<'a> {
     fn new(workspace: &'a Workspace, file: FileId) -> Suppressions<'a> {
         let doc = workspace.document(file);
         let mut lines = Vec::new();
-        let mut regions = Vec::new();
-        let mut open: Vec<(usize, Option<Rule>)> = Vec::new();
-        let mut close = |open: &mut Vec<(usize, Option<Rule>)>, at: usize, rule: Option<Rule>| {
-            open.retain(|&(start, r)| {
-                let closes = rule.is_none() || r == rule;
-                if closes {
-                    regions.push((start, at, r));
-                }
-                !closes
-            });
-        };
+        let mut regions: Vec<(usize, Region)> = Vec::new();
+        let mut region = Region::default();
         for s in &doc.syntax.suppressions {
-            let rules: Vec<Option<Rule>> = if s.rules.is_empty() {
-                vec![None]
-            } else {
-                s.rules
-                    .iter()
-                    .filter_map(|r| Rule::from_id(&r.text))
-                    .map(Some)
-                    .collect()
-            };
-            if rules.is_empty() {
+            let named: Vec<Rule> = s
+                .rules
+                .iter()
+                .filter_map(|r| Rule::from_id(&r.text))
+                .collect();
+            if !s.rules.is_empty() && named.is_empty() {
                 continue; // Only unknown rule names: reported as `syntax`, suppresses nothing.
             }
-            match s.kind {
-                SuppressionKind::NextLine => lines.push((
-                    doc.line_index.line_of(s.range.end) + 1,
-                    rules.iter().flatten().copied().collect(),
-                )),
-                SuppressionKind::Disable => {
-                    open.extend(rules.iter().map(|&r| (s.range.end, r)));
+            match (s.kind, named.is_empty()) {
+                (SuppressionKind::NextLine, _) => {
+                    lines.push((doc.line_index.line_of(s.range.end) + 1, named));
+                    continue;
                 }
-                SuppressionKind::Enable => {
-                    for r in rules {
-                        close(&mut open, s.range.start, r);
+                (SuppressionKind::Disable, true) => {
+                    region.all = true;
+                    region.except.clear();
+                }
+                (SuppressionKind::Disable, false) => {
+                    region.except.retain(|r| !named.contains(r));
+                    region.rules.extend(named);
+                }
+                (SuppressionKind::Enable, true) => region = Region::default(),
+                (SuppressionKind::Enable, false) => {
+                    region.rules.retain(|r| !named.contains(r));
+                    if region.all {
+                        region.except.extend(named);
                     }
                 }
             }
+            regions.push((s.range.end, region.clone()));
         }
-        close(&mut open, usize::MAX, None);
         Suppressions {
             lines,
             regions,
@@ -233,11 +244,8 @@ impl<'a> Suppressions<'a> {
     }
 
     fn covers(&self, rule: Rule, offset: usize) -> bool {
-        if self
-            .regions
-            .iter()
-            .any(|&(start, end, r)| start <= offset && offset < end && r.is_none_or(|r| r == rule))
-        {
+        let in_force = self.regions.partition_point(|(start, _)| *start <= offset);
+        if in_force > 0 && self.regions[in_force - 1].1.disables(rule) {
             return true;
         }
         if self.lines.is_empty() {

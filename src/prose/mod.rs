@@ -51,9 +51,17 @@ pub fn quotations(mask: &str, block: TextRange) -> Vec<Quotation> {
         let at = i + found;
         let c = mask[at..].chars().next().unwrap_or(' ');
         i = at + c.len_utf8();
+        let before = mask[block.start..at].chars().next_back();
+        let after = mask[at + c.len_utf8()..block.end].chars().next();
+        // A straight quote opens a quotation only where a word starts after it and none ends
+        // before it, and closes one only after a word: `5"` (inches) is neither.
+        let can_open = before.is_none_or(|b| b.is_whitespace() || "([{—–/'".contains(b))
+            && after.is_some_and(|a| !a.is_whitespace());
+        let can_close = before.is_some_and(|b| !b.is_whitespace());
         match (c, open) {
-            ('“', None) | ('"', None) => open = Some((at, c)),
-            ('”', Some((start, '“'))) | ('"', Some((start, '"'))) => {
+            ('“', None) => open = Some((at, c)),
+            ('"', None) if can_open => open = Some((at, c)),
+            ('”', Some((start, '“'))) | ('"', Some((start, '"'))) if c == '”' || can_close => {
                 let inner = TextRange::new(start + c.len_utf8(), at);
                 out.push(Quotation {
                     range: TextRange::new(start, at + c.len_utf8()),
@@ -133,6 +141,14 @@ mod tests {
             .map(|q| (&text[q.range.start..q.range.end], q.words))
             .collect();
         assert_eq!(found, [("\"we will win\"", 3), ("“never again”", 2)]);
+    }
+
+    #[test]
+    fn stray_straight_quotes_do_not_pair() {
+        let text = r#"He measured 5" and then “we will win this war” he shouted."#;
+        let quotes = quotations(text, all(text));
+        assert_eq!(quotes.len(), 1);
+        assert_eq!(quotes[0].words, 5);
     }
 
     #[test]

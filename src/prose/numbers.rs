@@ -358,7 +358,11 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
         _ => {}
     }
     if s.text[end..s.end].starts_with('–') && is_digit(s.at(end + '–'.len_utf8())) {
-        end = s.core(end + '–'.len_utf8());
+        let second_start = end + '–'.len_utf8();
+        end = s.core(second_start);
+        if !is_year(&s.text[second_start..end]) {
+            plain_four_digits = false;
+        }
     }
     // Letters glued on: `17th`, `9am`, `€1.2bn`, `5km`, `1990s`.
     let letters = s.bytes[end..s.end]
@@ -405,8 +409,10 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
         } else if w == "percent" || CURRENCY_CODES.contains(&w) {
             end = word.1;
             plain_four_digits = false;
-        } else if matches!(w, "years" | "year" | "months" | "weeks" | "days")
-            && s.next_word(word.1).is_some_and(|n| s.word(n) == "old")
+        } else if matches!(
+            w,
+            "years" | "year" | "months" | "month" | "weeks" | "week" | "days" | "day"
+        ) && s.next_word(word.1).is_some_and(|n| s.word(n) == "old")
         {
             end = s.next_word(word.1).map_or(end, |n| n.1);
             class = NumberClass::Age;
@@ -449,13 +455,87 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
             }
         }
     }
-    if class == NumberClass::Plain && plain_four_digits && is_year(core) {
+    if class == NumberClass::Plain
+        && plain_four_digits
+        && is_year(core)
+        && reads_as_year(s, floor, start, end)
+    {
         class = NumberClass::Year;
     }
     NumberExpr {
         range: TextRange::new(start, end),
         class,
     }
+}
+
+/// Words after which a four-digit number is a year rather than a count.
+const YEAR_LEADS: &[&str] = &[
+    "in",
+    "since",
+    "until",
+    "till",
+    "by",
+    "from",
+    "to",
+    "of",
+    "before",
+    "after",
+    "during",
+    "between",
+    "and",
+    "or",
+    "early",
+    "late",
+    "mid",
+    "year",
+    "the",
+    "around",
+    "circa",
+    "c",
+    "through",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "In",
+    "Since",
+    "Until",
+    "By",
+    "From",
+    "Before",
+    "After",
+    "During",
+    "The",
+];
+
+/// `since 2021`, `in 2016.`, `2025 was` read as years; `more than 2000 troops` is a count.
+/// A year-like number reads as a year after a time word, or when no lowercase word follows it.
+fn reads_as_year(s: &Scanner, floor: usize, start: usize, end: usize) -> bool {
+    if s.previous_word(start, floor)
+        .is_some_and(|w| YEAR_LEADS.contains(&s.word(w)))
+    {
+        return true;
+    }
+    let followed_by_lowercase_word = s
+        .next_word(end)
+        .is_some_and(|w| s.word(w).starts_with(|c: char| c.is_lowercase()));
+    let counted = s
+        .next_word(end)
+        .is_some_and(|w| !matches!(s.word(w), "was" | "is" | "will" | "saw" | "had" | "has"));
+    !(followed_by_lowercase_word && counted)
 }
 
 fn is_year(digits: &str) -> bool {
@@ -570,6 +650,23 @@ mod tests {
                 ("2021-2025", Year)
             ]
         );
+    }
+
+    #[test]
+    fn year_like_counts_are_counts() {
+        assert_eq!(
+            numbers(
+                "more than 2000 troops, 1500–5000 drones; in 2016 soldiers; 2025 was long; the 2024 vote"
+            ),
+            [
+                ("2000", Plain),
+                ("1500–5000", Plain),
+                ("2016", Year),
+                ("2025", Year),
+                ("2024", Year)
+            ]
+        );
+        assert_eq!(numbers("a baby 1 month old"), [("1 month old", Age)]);
     }
 
     #[test]

@@ -136,6 +136,14 @@ fn list_marker_len(s: &str) -> Option<usize> {
     (spaces > 0 && marker + spaces < rest.len()).then_some(skip + marker + spaces)
 }
 
+/// An ordered list marker other than `1.`: as in CommonMark, it cannot interrupt a paragraph,
+/// so a wrapped line starting `1945. The army…` stays prose.
+fn is_ordered_not_one(s: &str) -> bool {
+    let t = s.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && &t[..digits] != "1"
+}
+
 /// `(level, content start, content end)` relative to the line, for an ATX heading.
 fn heading(s: &str) -> Option<(u8, usize, usize)> {
     let (width, skip) = indentation(s);
@@ -230,6 +238,7 @@ fn front_matter(p: &mut Parser, lines: &[Line]) -> usize {
     }
     let mut end_line = None;
     let mut last_content = 0;
+    let mut still_metadata = true;
     for (i, line) in lines.iter().enumerate().skip(1) {
         let s = &p.text[line.start..line.end];
         if s.trim_end() == "---" || s.trim_end() == "..." {
@@ -240,7 +249,11 @@ fn front_matter(p: &mut Parser, lines: &[Line]) -> usize {
         if !(looks_like_key_line(s) || continuation) {
             break;
         }
-        if !is_blank(s) {
+        // Should the block turn out unterminated, only lines that look like metadata (a
+        // lower-case key) are kept in it: `Note: 13 soldiers died.` is prose.
+        let metadata_like = continuation || s.starts_with(|c: char| c.is_ascii_lowercase());
+        still_metadata &= metadata_like;
+        if still_metadata && !is_blank(s) {
             last_content = i;
         }
     }
@@ -306,7 +319,18 @@ pub(super) fn is_date(s: &str, partial: bool) -> bool {
         [y] => partial && digits(y, 4),
         [y, m] => partial && digits(y, 4) && digits(m, 2) && in_range(m, 12),
         [y, m, d] => {
-            digits(y, 4) && digits(m, 2) && digits(d, 2) && in_range(m, 12) && in_range(d, 31)
+            digits(y, 4) && digits(m, 2) && digits(d, 2) && in_range(m, 12) && {
+                let year: u32 = y.parse().unwrap_or(0);
+                let leap = year.is_multiple_of(4)
+                    && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+                let days = match m.parse::<u32>().unwrap_or(0) {
+                    2 if leap => 29,
+                    2 => 28,
+                    4 | 6 | 9 | 11 => 30,
+                    _ => 31,
+                };
+                in_range(d, days)
+            }
         }
         _ => false,
     }
@@ -354,11 +378,17 @@ fn body(p: &mut Parser, lines: &[Line]) {
             match open.as_mut() {
                 Some(block) => block.end = line.end,
                 None => {
-                    open = Some(OpenBlock {
-                        kind: BlockKind::Paragraph,
-                        start: line.start,
-                        end: line.end,
-                    })
+                    // The comment was opened by a heading or table row, which are one line
+                    // long: hide the rest of it, and let what follows `-->` be prose.
+                    let comment_end = s.find("-->").map_or(s.len(), |at| at + 3);
+                    p.mask_with(TextRange::new(line.start, line.start + comment_end), b' ');
+                    if !comment_open && !is_blank(&s[comment_end..]) {
+                        open = Some(OpenBlock {
+                            kind: BlockKind::Paragraph,
+                            start: line.start + comment_end,
+                            end: line.end,
+                        });
+                    }
                 }
             }
             continue;
@@ -443,7 +473,10 @@ fn body(p: &mut Parser, lines: &[Line]) {
             close(p, &mut open);
         }
         previous_was_quote = is_quote;
-        if let Some(marker) = list_marker_len(s) {
+        let in_paragraph = open.is_some_and(|b| b.kind == BlockKind::Paragraph);
+        if let Some(marker) = list_marker_len(s)
+            && !(in_paragraph && is_ordered_not_one(s))
+        {
             close(p, &mut open);
             p.mask_with(TextRange::new(line.start, line.start + marker), b' ');
             open = Some(OpenBlock {

@@ -150,6 +150,11 @@ impl Scanner<'_, '_> {
         match self.byte(i + 1) {
             Some(b) if b.is_ascii_punctuation() => {
                 self.p.mask[i] = HIDDEN;
+                if b == b'"' {
+                    // An escaped quote mark is a literal character, not the start or end of
+                    // a quotation.
+                    self.p.mask[i + 1] = b'\'';
+                }
                 i + 2
             }
             _ => i + 1,
@@ -267,7 +272,9 @@ impl Scanner<'_, '_> {
     }
 
     fn mention(&mut self, i: usize) -> usize {
-        if self.prev_char(i).is_some_and(|c| !opens_mention(c)) {
+        // A blockquote `>` or table `|` right before is markup, already hidden in the mask.
+        let after_hidden_markup = i > 0 && self.p.mask[i - 1] == HIDDEN;
+        if !after_hidden_markup && self.prev_char(i).is_some_and(|c| !opens_mention(c)) {
             return i + 1;
         }
         let len = id_len(&self.p.bytes[i + 1..self.end]);
