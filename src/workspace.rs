@@ -1,7 +1,7 @@
 //! The workspace: every `.news` document under a root, parsed once, and the entity index
 //! (definitions by id, and a matcher for names and aliases) built over all of them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -52,35 +52,74 @@ pub struct MentionRef {
 /// Entity definitions and mentions of the whole workspace, and a matcher for entity names.
 #[derive(Debug)]
 pub struct EntityIndex {
-    pub definitions: HashMap<String, Vec<DefinitionRef>>,
+    pub definitions: FxHashMap<String, Vec<DefinitionRef>>,
     /// Every `@id` construct (bare, link, speaker, `by:`) by entity id, in file order.
-    pub mentions: HashMap<String, Vec<MentionRef>>,
+    pub mentions: FxHashMap<String, Vec<MentionRef>>,
     names: Option<AhoCorasick>,
-    /// First bytes of the names: only word starts with one of these are tried.
-    name_starts: [bool; 256],
+    /// First two bytes of the names: only word starts that begin like a name are tried.
+    name_starts: NameStarts,
     /// For each matcher pattern: the name and the ids of the entities that carry it.
     patterns: Vec<(String, Vec<String>)>,
 }
 
+/// The set of two-byte prefixes of the names, as a 64 Ki-bit table. Prose is full of capital
+/// letters that start no name; two bytes rule out most of them before the automaton runs.
+#[derive(Clone, Debug)]
+struct NameStarts(Box<[u64; 1024]>);
+
+impl Default for NameStarts {
+    fn default() -> NameStarts {
+        NameStarts(Box::new([0; 1024]))
+    }
+}
+
+impl NameStarts {
+    fn set(&mut self, pair: usize) {
+        self.0[pair / 64] |= 1 << (pair % 64);
+    }
+    fn insert(&mut self, name: &[u8]) {
+        match name {
+            [] => {}
+            // A one-byte name matches whatever follows it.
+            [first] => (0..256).for_each(|second| self.set((*first as usize) << 8 | second)),
+            [first, second, ..] => self.set((*first as usize) << 8 | *second as usize),
+        }
+    }
+    fn may_start(&self, rest: &[u8]) -> bool {
+        let pair = match rest {
+            [first, second, ..] => (*first as usize) << 8 | *second as usize,
+            // At the very end only a one-byte name could match; those set every pair.
+            [first] => (*first as usize) << 8,
+            [] => return false,
+        };
+        self.0[pair / 64] & (1 << (pair % 64)) != 0
+    }
+}
+
 /// A plain-text occurrence of a known entity name.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NameMatch {
+pub struct NameMatch<'a> {
     pub start: usize,
     pub end: usize,
-    pub entities: Vec<String>,
+    /// Every entity that has this name or alias.
+    pub entities: &'a [String],
 }
 
 impl EntityIndex {
     fn build(docs: &[(FileId, &Document)]) -> EntityIndex {
-        let mut definitions: HashMap<String, Vec<DefinitionRef>> = HashMap::new();
-        let mut mentions: HashMap<String, Vec<MentionRef>> = HashMap::new();
-        let mut names: HashMap<String, Vec<String>> = HashMap::new();
+        let mut definitions: FxHashMap<String, Vec<DefinitionRef>> = FxHashMap::default();
+        let mut mentions: FxHashMap<String, Vec<MentionRef>> = FxHashMap::default();
+        let mut names: FxHashMap<String, Vec<String>> = FxHashMap::default();
         for &(file, doc) in docs {
             for (index, mention) in doc.syntax.mentions.iter().enumerate() {
-                mentions
-                    .entry(mention.id.clone())
-                    .or_default()
-                    .push(MentionRef { file, index });
+                let at = MentionRef { file, index };
+                // Look up before inserting: most ids repeat, and a key costs an allocation.
+                match mentions.get_mut(mention.id.as_str()) {
+                    Some(list) => list.push(at),
+                    None => {
+                        mentions.insert(mention.id.clone(), vec![at]);
+                    }
+                }
             }
             for (index, def) in doc.syntax.definitions.iter().enumerate() {
                 if def.kind != DefinitionKind::Entity || !def.has_valid_id() {
@@ -113,9 +152,9 @@ impl EntityIndex {
                 .build(patterns.iter().map(|(name, _)| name))
                 .expect("entity names always build a matcher")
         });
-        let mut name_starts = [false; 256];
+        let mut name_starts = NameStarts::default();
         for (name, _) in &patterns {
-            name_starts[name.as_bytes()[0] as usize] = true;
+            name_starts.insert(name.as_bytes());
         }
         EntityIndex {
             definitions,
@@ -127,7 +166,7 @@ impl EntityIndex {
     }
 
     /// Whole-word, case-sensitive occurrences of known names in `range` of `text`.
-    pub fn find_names(&self, text: &str, range: crate::syntax::TextRange) -> Vec<NameMatch> {
+    pub fn find_names(&self, text: &str, range: crate::syntax::TextRange) -> Vec<NameMatch<'_>> {
         let Some(matcher) = &self.names else {
             return Vec::new();
         };
@@ -136,8 +175,11 @@ impl EntityIndex {
         let mut out = Vec::new();
         let mut i = range.start;
         while i < range.end {
-            // A name's first byte is ASCII or a UTF-8 lead byte, so `i` is a char boundary here.
-            if !self.name_starts[bytes[i] as usize] || is_word(text[..i].chars().next_back()) {
+            // A name's first byte is ASCII or a UTF-8 lead byte, so `i` is a char boundary
+            // whenever `may_start` holds.
+            if !self.name_starts.may_start(&bytes[i..range.end])
+                || is_word(text[..i].chars().next_back())
+            {
                 i += 1;
                 continue;
             }
@@ -147,7 +189,7 @@ impl EntityIndex {
                     out.push(NameMatch {
                         start: m.start(),
                         end: m.end(),
-                        entities: self.patterns[m.pattern().as_usize()].1.clone(),
+                        entities: &self.patterns[m.pattern().as_usize()].1,
                     });
                     i = m.end();
                 }
@@ -163,7 +205,7 @@ pub struct Workspace {
     pub root: PathBuf,
     pub config: Arc<Config>,
     documents: Vec<Option<Document>>,
-    by_path: HashMap<PathBuf, FileId>,
+    by_path: FxHashMap<PathBuf, FileId>,
     index: OnceLock<EntityIndex>,
 }
 

@@ -163,7 +163,7 @@ struct Context<'a> {
 fn unlinked_mentions(workspace: &Workspace, mask: &str, block: TextRange, out: &mut Vec<Finding>) {
     for found in workspace.index().find_names(mask, block) {
         let name = &mask[found.start..found.end];
-        let message = match found.entities.as_slice() {
+        let message = match found.entities {
             [id] => {
                 format!("“{name}” is a known entity: link it as [{name}](@{id}) or write @{id}")
             }

@@ -1,7 +1,7 @@
 //! Rules over definitions and references: undefined-source, undefined-entity,
 //! duplicate-definition, unused-source, incomplete-source.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Finding, Related, Rule};
 use crate::syntax::{DefinitionKind, MentionKind};
@@ -11,13 +11,13 @@ pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>)
     let syntax = &workspace.document(file).syntax;
     let index = workspace.index();
 
-    let mut sources: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut sources: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, def) in syntax.definitions.iter().enumerate() {
         if def.kind == DefinitionKind::Source && def.has_valid_id() {
             sources.entry(def.id.text.as_str()).or_default().push(i);
         }
     }
-    let cited: HashSet<&str> = syntax.citations.iter().map(|c| c.id.as_str()).collect();
+    let cited: FxHashSet<&str> = syntax.citations.iter().map(|c| c.id.as_str()).collect();
 
     for citation in &syntax.citations {
         if !sources.contains_key(citation.id.as_str()) {

@@ -108,9 +108,9 @@ pub fn at(workspace: &Workspace, file: FileId, offset: usize) -> Vec<Found> {
         .into_iter()
         .filter(|n| n.start <= offset && offset <= n.end)
         .flat_map(|n| {
-            n.entities.into_iter().map(move |id| Found {
+            n.entities.iter().map(move |id| Found {
                 target: Target::Entity {
-                    id,
+                    id: id.clone(),
                     via: EntityVia::Name,
                 },
                 range: TextRange::new(n.start, n.end),

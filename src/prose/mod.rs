@@ -9,25 +9,38 @@ use crate::syntax::TextRange;
 
 /// Maximal runs of letters and digits (apostrophes split words: `Russia's` is `Russia`, `s`).
 pub fn words(text: &str, range: TextRange) -> impl Iterator<Item = TextRange> + '_ {
-    let slice = &text[range.start..range.end];
-    let mut chars = slice.char_indices().peekable();
+    let bytes = text.as_bytes();
+    // ASCII is decided byte by byte; only other characters are decoded.
+    let word_char_len = move |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut i = range.start;
     std::iter::from_fn(move || {
-        while let Some(&(_, c)) = chars.peek() {
-            if c.is_alphanumeric() {
+        while i < range.end {
+            let (is_word, len) = word_char_len(i);
+            if is_word {
                 break;
             }
-            chars.next();
+            i += len;
         }
-        let (start, _) = *chars.peek()?;
-        let mut end = start;
-        while let Some(&(i, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
+        if i >= range.end {
+            return None;
+        }
+        let start = i;
+        while i < range.end {
+            let (is_word, len) = word_char_len(i);
+            if !is_word {
                 break;
             }
-            end = i + c.len_utf8();
-            chars.next();
+            i += len;
         }
-        Some(TextRange::new(range.start + start, range.start + end))
+        Some(TextRange::new(start, i))
     })
 }
 

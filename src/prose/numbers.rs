@@ -228,10 +228,7 @@ pub fn find(mask: &str, block: TextRange) -> Vec<NumberExpr> {
         .peekable();
     let mut i = block.start;
     loop {
-        let digit = s.bytes[i.min(block.end)..block.end]
-            .iter()
-            .position(u8::is_ascii_digit)
-            .map(|k| i + k);
+        let digit = find_digit(&s.bytes[i.min(block.end)..block.end]).map(|k| i + k);
         // Skip scale words that an earlier expression already took in (`1.2 million`).
         while scales.next_if(|&(start, _)| start < i).is_some() {}
         let scale = scales.peek().copied();
@@ -268,6 +265,28 @@ pub fn find(mask: &str, block: TextRange) -> Vec<NumberExpr> {
         }
     }
     out
+}
+
+/// Position of the first ASCII digit, eight bytes at a time: prose is mostly letters.
+fn find_digit(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for (n, chunk) in chunks.by_ref().enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        // A byte is a digit when (byte ^ 0x30) < 10 and its top bit is clear.
+        let shifted = word ^ (ONES * 0x30);
+        let below_ten = shifted.wrapping_sub(ONES * 10) & !shifted & HIGHS;
+        if below_ten != 0
+            && let Some(k) = chunk.iter().position(u8::is_ascii_digit)
+        {
+            return Some(n * 8 + k);
+        }
+    }
+    let tail = chunks.remainder();
+    tail.iter()
+        .position(u8::is_ascii_digit)
+        .map(|k| bytes.len() - tail.len() + k)
 }
 
 /// Scale words (`hundred`, `Thousands`, `million` …) in `block`, in order, as `(start, end)`.
@@ -650,6 +669,31 @@ mod tests {
                 ("2021-2025", Year)
             ]
         );
+    }
+
+    #[test]
+    fn digit_search_agrees_with_a_plain_scan() {
+        let samples = [
+            "",
+            "abc",
+            "abcdefgh9",
+            "0",
+            "é漢字 and 7",
+            "xxxxxxxxxxxxxxxxxxxxxxxx:/9",
+        ];
+        for s in samples {
+            let bytes = s.as_bytes();
+            assert_eq!(
+                find_digit(bytes),
+                bytes.iter().position(u8::is_ascii_digit),
+                "{s}"
+            );
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        for start in 0..all.len() {
+            let slice = &all[start..];
+            assert_eq!(find_digit(slice), slice.iter().position(u8::is_ascii_digit));
+        }
     }
 
     #[test]
