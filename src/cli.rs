@@ -30,6 +30,8 @@ pub struct Cli {
 enum Command {
     /// Check .news files and directories (recursively, respecting .gitignore).
     Check(CheckArgs),
+    /// Run the language server over stdin and stdout (for editors).
+    Lsp,
 }
 
 #[derive(clap::Args, Debug)]
@@ -61,6 +63,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check_command(&args),
+        Command::Lsp => crate::lsp::run_stdio(),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod features;
+pub mod lsp;
 pub mod prose;
 pub mod syntax;
 pub mod workspace;

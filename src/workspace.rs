@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use crate::config::Config;
-use crate::syntax::{self, Definition, DefinitionKind, LineIndex, SyntaxFile};
+use crate::syntax::{self, Definition, DefinitionKind, LineIndex, Spanned, SyntaxFile};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -108,19 +108,8 @@ pub struct NameMatch<'a> {
 impl EntityIndex {
     fn build(docs: &[(FileId, &Document)]) -> EntityIndex {
         let mut definitions: FxHashMap<String, Vec<DefinitionRef>> = FxHashMap::default();
-        let mut mentions: FxHashMap<String, Vec<MentionRef>> = FxHashMap::default();
         let mut names: FxHashMap<String, Vec<String>> = FxHashMap::default();
         for &(file, doc) in docs {
-            for (index, mention) in doc.syntax.mentions.iter().enumerate() {
-                let at = MentionRef { file, index };
-                // Look up before inserting: most ids repeat, and a key costs an allocation.
-                match mentions.get_mut(mention.id.as_str()) {
-                    Some(list) => list.push(at),
-                    None => {
-                        mentions.insert(mention.id.clone(), vec![at]);
-                    }
-                }
-            }
             for (index, def) in doc.syntax.definitions.iter().enumerate() {
                 if def.kind != DefinitionKind::Entity || !def.has_valid_id() {
                     continue;
@@ -156,12 +145,39 @@ impl EntityIndex {
         for (name, _) in &patterns {
             name_starts.insert(name.as_bytes());
         }
-        EntityIndex {
+        let mut index = EntityIndex {
             definitions,
-            mentions,
+            mentions: FxHashMap::default(),
             names,
             name_starts,
             patterns,
+        };
+        for &(file, doc) in docs {
+            index.add_mentions(file, &doc.syntax.mentions);
+        }
+        index
+    }
+
+    fn add_mentions(&mut self, file: FileId, mentions: &[crate::syntax::Mention]) {
+        for (index, mention) in mentions.iter().enumerate() {
+            let at = MentionRef { file, index };
+            match self.mentions.get_mut(mention.id.as_str()) {
+                Some(list) => list.push(at),
+                None => {
+                    self.mentions.insert(mention.id.clone(), vec![at]);
+                }
+            }
+        }
+    }
+
+    fn remove_mentions(&mut self, file: FileId, mentions: &[crate::syntax::Mention]) {
+        for mention in mentions {
+            if let Some(list) = self.mentions.get_mut(mention.id.as_str()) {
+                list.retain(|m| m.file != file);
+                if list.is_empty() {
+                    self.mentions.remove(mention.id.as_str());
+                }
+            }
         }
     }
 
@@ -200,6 +216,29 @@ impl EntityIndex {
     }
 }
 
+/// What a document contributes to the entity index besides mentions: its entity definitions
+/// (position in the definition list, id, name, aliases).
+fn entity_signature(doc: &Document) -> Vec<(usize, &str, &str, Vec<Spanned>)> {
+    doc.syntax
+        .definitions
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == DefinitionKind::Entity && d.has_valid_id())
+        .map(|(i, d)| (i, d.id.text.as_str(), d.name.text.as_str(), d.aliases()))
+        .map(|(i, id, name, aliases)| {
+            // Only the alias texts matter, not where they stand.
+            let aliases = aliases
+                .into_iter()
+                .map(|a| Spanned {
+                    text: a.text,
+                    range: Default::default(),
+                })
+                .collect();
+            (i, id, name, aliases)
+        })
+        .collect()
+}
+
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub root: PathBuf,
@@ -219,23 +258,61 @@ impl Workspace {
     }
 
     /// Adds or replaces the document at `path`.
+    ///
+    /// The entity index is kept when the document's entity definitions are unchanged (the
+    /// usual keystroke in an article): only its mentions are swapped, so an edit costs work
+    /// proportional to the document, not to the workspace.
     pub fn set_document(&mut self, document: Document) -> FileId {
-        self.index = OnceLock::new();
-        if let Some(&id) = self.by_path.get(&document.path) {
-            self.documents[id.0 as usize] = Some(document);
-            return id;
+        self.set_document_tracked(document).0
+    }
+
+    /// [`Workspace::set_document`], also telling whether the document's entity definitions
+    /// changed (then every document that mentions entities may need a new look).
+    pub fn set_document_tracked(&mut self, document: Document) -> (FileId, bool) {
+        let existing = self.by_path.get(&document.path).copied();
+        let old = existing.and_then(|id| self.documents[id.0 as usize].as_ref());
+        let same_entities = match old {
+            Some(old) => entity_signature(old) == entity_signature(&document),
+            None => entity_signature(&document).is_empty(),
+        };
+        let id = existing.unwrap_or(FileId(self.documents.len() as u32));
+        match self.index.get_mut() {
+            Some(index) if same_entities => {
+                if let Some(old) = old {
+                    index.remove_mentions(id, &old.syntax.mentions);
+                }
+                index.add_mentions(id, &document.syntax.mentions);
+            }
+            _ => self.index = OnceLock::new(),
         }
-        let id = FileId(self.documents.len() as u32);
-        self.by_path.insert(document.path.clone(), id);
-        self.documents.push(Some(document));
-        id
+        if existing.is_some() {
+            self.documents[id.0 as usize] = Some(document);
+        } else {
+            self.by_path.insert(document.path.clone(), id);
+            self.documents.push(Some(document));
+        }
+        (id, !same_entities)
     }
 
     pub fn remove_document(&mut self, path: &Path) {
         if let Some(id) = self.by_path.remove(path) {
-            self.documents[id.0 as usize] = None;
-            self.index = OnceLock::new();
+            let old = self.documents[id.0 as usize].take();
+            match (self.index.get_mut(), old) {
+                (Some(index), Some(old)) if entity_signature(&old).is_empty() => {
+                    index.remove_mentions(id, &old.syntax.mentions);
+                }
+                _ => self.index = OnceLock::new(),
+            }
         }
+    }
+
+    /// Number of documents in the workspace.
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
     }
 
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
@@ -270,5 +347,54 @@ impl Workspace {
             .into_iter()
             .flatten()
             .map(|r| (r.file, &self.document(r.file).syntax.definitions[r.index]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mentions_sorted(index: &EntityIndex) -> Vec<(String, Vec<(u32, usize)>)> {
+        let mut out: Vec<_> = index
+            .mentions
+            .iter()
+            .map(|(id, refs)| {
+                let mut refs: Vec<_> = refs.iter().map(|r| (r.file.0, r.index)).collect();
+                refs.sort();
+                (id.clone(), refs)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn incremental_index_updates_match_a_fresh_build() {
+        let mut ws = Workspace::new(PathBuf::from("."), Config::default());
+        let doc = |path: &str, text: &str| Document::new(PathBuf::from(path), text.to_string());
+        ws.set_document(doc("e.news", "[@a]: A\n\n[@b]: B\n"));
+        ws.set_document(doc("x.news", "@a and @b."));
+        ws.index();
+        let edits = [
+            ("x.news", "@a, @a and @c."),
+            ("y.news", "@b only."),
+            ("x.news", "nothing now"),
+            ("y.news", "[@d]: D\n\n@d and @a"),
+            ("x.news", "@d again"),
+        ];
+        for (path, text) in edits {
+            ws.set_document(doc(path, text));
+            let incremental = mentions_sorted(ws.index());
+            let docs: Vec<(FileId, &Document)> = ws.documents().collect();
+            let fresh = mentions_sorted(&EntityIndex::build(&docs));
+            assert_eq!(incremental, fresh, "after editing {path}");
+        }
+        ws.remove_document(Path::new("x.news"));
+        let docs: Vec<(FileId, &Document)> = ws.documents().collect();
+        assert_eq!(
+            mentions_sorted(ws.index()),
+            mentions_sorted(&EntityIndex::build(&docs))
+        );
+        assert_eq!(ws.entity("d").count(), 1);
     }
 }

@@ -130,15 +130,21 @@ impl Scanner<'_, '_> {
                 b'[' => self.bracket(i),
                 // URLs are found from their `://` or `www.`, which are rarer than `h` and `w`.
                 b':' if self.p.bytes[i..self.end].starts_with(b"://") => {
-                    let scheme = [&b"https"[..], b"http"]
-                        .into_iter()
-                        .find(|s| self.p.bytes[..i].ends_with(s) && i - s.len() >= self.start);
+                    // The scheme must be prose, not the tail of a mention like `@http`.
+                    let scheme = [&b"https"[..], b"http"].into_iter().find(|s| {
+                        self.p.bytes[..i].ends_with(s)
+                            && i - s.len() >= self.start
+                            && self.p.mask[i - s.len()] != MENTION
+                    });
                     match scheme {
                         Some(s) => self.url(i - s.len()).max(i + 1),
                         None => i + 1,
                     }
                 }
-                b'.' if i >= self.start + 3 && &self.p.bytes[i - 3..i] == b"www" => {
+                b'.' if i >= self.start + 3
+                    && &self.p.bytes[i - 3..i] == b"www"
+                    && self.p.mask[i - 3] != MENTION =>
+                {
                     self.url(i - 3).max(i + 1)
                 }
                 _ => i + 1,

@@ -163,6 +163,15 @@ fn unclosed_things_stay_linear_and_error_free() {
 }
 
 #[test]
+fn a_mention_ending_like_a_url_is_still_a_mention() {
+    for text in ["@www.[^s]", "@new-www.[^s]", "@http://x[^s]"] {
+        let file = parse(text);
+        assert_eq!(file.citations.len(), 1, "{text}");
+        assert_eq!(file.mentions.len(), 1, "{text}");
+    }
+}
+
+#[test]
 fn a_comment_opener_that_looks_closed_is_not() {
     // Found by the property test: `<!-->` must not count as a complete comment.
     let file = parse("--><!-->");

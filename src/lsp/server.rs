@@ -1,0 +1,879 @@
+//! The `LanguageServer` implementation: protocol in, features out.
+//!
+//! Text sync notifications are applied synchronously at the top of their handlers, under a std
+//! `Mutex` that is never held across an `.await`, so edits can never be applied out of order.
+//! Diagnostics are computed by one background worker on the latest state of every document
+//! marked dirty (a burst of edits costs one analysis, not one per keystroke), off the I/O task,
+//! and published with the version they were computed for; a result whose document has moved on
+//! is dropped.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::Notify;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert;
+use super::store::{self, Store};
+use crate::diagnostics::{self, Severity};
+use crate::features::{completion, hover, navigation, rename, symbols};
+use crate::syntax::Encoding;
+use crate::workspace::{Document, FileId, Workspace};
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Shared>,
+}
+
+/// What the handlers and the diagnostics worker share.
+struct Shared {
+    store: Mutex<Store>,
+    /// Documents whose diagnostics must be recomputed.
+    dirty: Mutex<HashSet<PathBuf>>,
+    wake: Notify,
+    settings: Mutex<Settings>,
+}
+
+#[derive(Default, Clone)]
+struct Settings {
+    pull_diagnostics: bool,
+    watch_dynamically: bool,
+    document_changes: bool,
+    work_done_progress: bool,
+    roots: Vec<PathBuf>,
+}
+
+impl Shared {
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock must not take the server down with it: the store's
+        // invariants hold between statements, so its data is still usable.
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn settings(&self) -> Settings {
+        self.settings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn mark_dirty(&self, paths: impl IntoIterator<Item = PathBuf>) {
+        let mut dirty = self.dirty.lock().unwrap_or_else(|e| e.into_inner());
+        dirty.extend(paths);
+        drop(dirty);
+        self.wake.notify_one();
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        let state = Arc::new(Shared {
+            store: Mutex::new(Store::default()),
+            dirty: Mutex::new(HashSet::new()),
+            wake: Notify::new(),
+            settings: Mutex::new(Settings::default()),
+        });
+        tokio::spawn(diagnostics_worker(client.clone(), state.clone()));
+        Backend { client, state }
+    }
+
+    /// After a change in `folder`: re-check the changed document, or every open document of the
+    /// folder when entity definitions changed (mentions elsewhere may now be defined or not).
+    fn after_change(&self, path: PathBuf, folder: usize, entities_changed: bool) {
+        let settings = self.state.settings();
+        if entities_changed {
+            let open = self.state.store().open_in(Some(folder));
+            if settings.pull_diagnostics {
+                spawn_refresh(&self.client);
+            } else {
+                self.state.mark_dirty(open);
+            }
+        } else if !settings.pull_diagnostics {
+            self.state.mark_dirty([path]);
+        }
+    }
+
+    fn recheck_all(&self) {
+        if self.state.settings().pull_diagnostics {
+            spawn_refresh(&self.client);
+        } else {
+            let open = self.state.store().open_in(None);
+            self.state.mark_dirty(open);
+        }
+    }
+}
+
+fn spawn_refresh(client: &Client) {
+    let client = client.clone();
+    tokio::spawn(async move {
+        let _ = client.workspace_diagnostic_refresh().await;
+    });
+}
+
+/// Recomputes diagnostics of dirty documents and publishes those still current.
+async fn diagnostics_worker(client: Client, state: Arc<Shared>) {
+    loop {
+        state.wake.notified().await;
+        let dirty: Vec<PathBuf> = {
+            let mut set = state.dirty.lock().unwrap_or_else(|e| e.into_inner());
+            set.drain().collect()
+        };
+        if dirty.is_empty() {
+            continue;
+        }
+        let worker_state = state.clone();
+        let computed = tokio::task::spawn_blocking(move || {
+            let store = worker_state.store();
+            dirty
+                .iter()
+                .filter_map(|path| {
+                    let open = store.open.get(path)?;
+                    let (folder, file) = store.locate(&open.uri)?;
+                    let diagnostics = lsp_diagnostics(&folder.workspace, file, store.encoding());
+                    Some((open.uri.clone(), open.version, diagnostics))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        for (uri, version, diagnostics) in computed {
+            let current = {
+                let store = state.store();
+                store.open.get(&convert::path_of(&uri)).map(|o| o.version)
+            };
+            // A newer edit has marked the document dirty again; its own results will follow.
+            if current == Some(version) {
+                client
+                    .publish_diagnostics(uri, diagnostics, Some(version))
+                    .await;
+            }
+        }
+    }
+}
+
+fn lsp_diagnostics(ws: &Workspace, file: FileId, encoding: Encoding) -> Vec<Diagnostic> {
+    let doc = ws.document(file);
+    diagnostics::check(ws, file)
+        .into_iter()
+        .map(|d| {
+            let related: Vec<DiagnosticRelatedInformation> = d
+                .related
+                .iter()
+                .filter_map(|r| {
+                    let other = ws.document(r.file);
+                    Some(DiagnosticRelatedInformation {
+                        location: Location::new(
+                            convert::uri_of(&other.path)?,
+                            convert::range(other, r.range, encoding),
+                        ),
+                        message: r.message.clone(),
+                    })
+                })
+                .collect();
+            Diagnostic {
+                range: convert::range(doc, d.range, encoding),
+                severity: Some(match d.severity {
+                    Severity::Error => DiagnosticSeverity::ERROR,
+                    Severity::Warning => DiagnosticSeverity::WARNING,
+                    Severity::Info => DiagnosticSeverity::INFORMATION,
+                    Severity::Hint => DiagnosticSeverity::HINT,
+                }),
+                code: Some(NumberOrString::String(d.rule.id().to_string())),
+                source: Some("newsmark".to_string()),
+                message: d.message,
+                related_information: (!related.is_empty()).then_some(related),
+                ..Diagnostic::default()
+            }
+        })
+        .collect()
+}
+
+fn config_diagnostics(folder: &store::Folder) -> Option<(Uri, Vec<Diagnostic>)> {
+    let path = folder.root.join(crate::config::FILE_NAME);
+    let uri = convert::uri_of(&path)?;
+    let diagnostics = folder
+        .config_error
+        .iter()
+        .map(|e| {
+            let at = Position::new(
+                e.line.saturating_sub(1) as u32,
+                e.column.saturating_sub(1) as u32,
+            );
+            Diagnostic {
+                range: Range::new(at, Position::new(at.line, at.character + 1)),
+                severity: Some(DiagnosticSeverity::ERROR),
+                source: Some("newsmark".to_string()),
+                message: e.message.clone(),
+                ..Diagnostic::default()
+            }
+        })
+        .collect();
+    Some((uri, diagnostics))
+}
+
+fn roots_from(params: &InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = &params.workspace_folders {
+        return folders.iter().map(|f| convert::path_of(&f.uri)).collect();
+    }
+    #[allow(deprecated)]
+    params.root_uri.iter().map(convert::path_of).collect()
+}
+
+fn server_capabilities(encoding: Encoding, pull: bool) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(match encoding {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            _ => PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(["@", "^", "{", " ", "="].map(String::from).to_vec()),
+            ..CompletionOptions::default()
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        diagnostic_provider: pull.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("newsmark".to_string()),
+                inter_file_dependencies: true,
+                workspace_diagnostics: true,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })
+        }),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let offers_utf8 = caps
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+        let encoding = if offers_utf8 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        let pull = caps
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        let workspace = caps.workspace.as_ref();
+        let settings = Settings {
+            pull_diagnostics: pull,
+            watch_dynamically: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+            document_changes: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|w| w.document_changes)
+                .unwrap_or(false),
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            roots: roots_from(&params),
+        };
+        {
+            let mut store = self.state.store();
+            store.encoding = Some(encoding);
+            for root in &settings.roots {
+                store.folders.push(store::Folder::new(root.clone()));
+            }
+        }
+        *self
+            .state
+            .settings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = settings;
+        Ok(InitializeResult {
+            capabilities: server_capabilities(encoding, pull),
+            server_info: Some(ServerInfo {
+                name: "newsmark".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let settings = self.state.settings();
+        let client = self.client.clone();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            if settings.watch_dynamically {
+                register_watchers(&client).await;
+            }
+            index_folders(
+                &client,
+                &state,
+                settings.roots.clone(),
+                settings.work_done_progress,
+            )
+            .await;
+        });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let path = convert::path_of(&doc.uri);
+        let (folder, changed) = self.state.store().open(doc.uri, doc.version, doc.text);
+        self.after_change(path, folder, changed);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let doc = params.text_document;
+        let path = convert::path_of(&doc.uri);
+        let result = self
+            .state
+            .store()
+            .change(&doc.uri, doc.version, params.content_changes);
+        if let Some((folder, changed)) = result {
+            self.after_change(path, folder, changed);
+        }
+    }
+
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let folder = self.state.store().close(&uri);
+        if folder.is_some() && !self.state.settings().pull_diagnostics {
+            // Diagnostics belong to open documents; clear them.
+            let client = self.client.clone();
+            tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
+        }
+        self.recheck_all();
+    }
+
+    async fn did_change_configuration(&self, _: DidChangeConfigurationParams) {
+        self.recheck_all();
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .map(|f| convert::path_of(&f.uri))
+            .collect();
+        {
+            let mut store = self.state.store();
+            for removed in &params.event.removed {
+                let root = convert::path_of(&removed.uri);
+                store.folders.retain(|f| f.root != root);
+            }
+            for root in &added {
+                store.folders.push(store::Folder::new(root.clone()));
+            }
+        }
+        let client = self.client.clone();
+        let state = self.state.clone();
+        let progress = self.state.settings().work_done_progress;
+        tokio::spawn(async move { index_folders(&client, &state, added, progress).await });
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut touched = Vec::new();
+        let mut configs = Vec::new();
+        {
+            let mut store = self.state.store();
+            for event in params.changes {
+                let path = convert::path_of(&event.uri);
+                if path
+                    .file_name()
+                    .is_some_and(|n| n == crate::config::FILE_NAME)
+                {
+                    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                    if let Some(f) = store.folders.iter_mut().find(|f| f.root == folder) {
+                        f.reload_config();
+                        configs.extend(config_diagnostics(f));
+                    }
+                    continue;
+                }
+                let folder = if event.typ == FileChangeType::DELETED {
+                    store.disk_deleted(&path)
+                } else {
+                    store.disk_changed(&path)
+                };
+                touched.extend(folder);
+            }
+        }
+        if !touched.is_empty() || !configs.is_empty() {
+            self.recheck_all();
+        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            for (uri, diagnostics) in configs {
+                client.publish_diagnostics(uri, diagnostics, None).await;
+            }
+        });
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let ws = &folder.workspace;
+        let doc = ws.document(file);
+        let offset = convert::offset(doc, at.position, store.encoding());
+        Ok(hover::hover(ws, file, offset).map(|h| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: h.markdown,
+            }),
+            range: Some(convert::range(doc, h.range, store.encoding())),
+        }))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let ws = &folder.workspace;
+        let doc = ws.document(file);
+        let encoding = store.encoding();
+        let offset = convert::offset(doc, at.position, encoding);
+        let Some(list) = completion::complete(ws, file, offset) else {
+            return Ok(None);
+        };
+        let items = list
+            .items
+            .into_iter()
+            .map(|item| CompletionItem {
+                label: item.label,
+                kind: Some(match item.kind {
+                    completion::ItemKind::Entity => CompletionItemKind::REFERENCE,
+                    completion::ItemKind::Source => CompletionItemKind::FILE,
+                    completion::ItemKind::Attribute => CompletionItemKind::PROPERTY,
+                    completion::ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
+                    completion::ItemKind::Field => CompletionItemKind::FIELD,
+                }),
+                detail: item.detail,
+                documentation: item.documentation.map(|value| {
+                    Documentation::MarkupContent(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value,
+                    })
+                }),
+                filter_text: item.filter_text,
+                sort_text: Some(item.sort_text),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                    convert::range(doc, item.replace, encoding),
+                    item.new_text,
+                ))),
+                ..CompletionItem::default()
+            })
+            .collect();
+        Ok(Some(CompletionResponse::List(CompletionList {
+            is_incomplete: list.is_incomplete,
+            items,
+        })))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let ws = &folder.workspace;
+        let offset = convert::offset(ws.document(file), at.position, store.encoding());
+        let locations = to_locations(
+            ws,
+            navigation::definition(ws, file, offset),
+            store.encoding(),
+        );
+        Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let ws = &folder.workspace;
+        let offset = convert::offset(ws.document(file), at.position, store.encoding());
+        let found = navigation::references(ws, file, offset, params.context.include_declaration);
+        Ok(Some(to_locations(ws, found, store.encoding())))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let at = params.text_document_position_params;
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let ws = &folder.workspace;
+        let doc = ws.document(file);
+        let offset = convert::offset(doc, at.position, store.encoding());
+        let highlights = navigation::highlights(ws, file, offset)
+            .into_iter()
+            .map(|(range, kind)| DocumentHighlight {
+                range: convert::range(doc, range, store.encoding()),
+                kind: Some(match kind {
+                    navigation::HighlightKind::Read => DocumentHighlightKind::READ,
+                    navigation::HighlightKind::Write => DocumentHighlightKind::WRITE,
+                }),
+            })
+            .collect();
+        Ok(Some(highlights))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let ws = &folder.workspace;
+        let doc = ws.document(file);
+        let offset = convert::offset(doc, params.position, store.encoding());
+        match rename::prepare_rename(ws, file, offset) {
+            Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+                range: convert::range(doc, range, store.encoding()),
+                placeholder,
+            })),
+            Err(e) => Err(request_failed(e.to_string())),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let document_changes = self.state.settings().document_changes;
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let ws = &folder.workspace;
+        let encoding = store.encoding();
+        let offset = convert::offset(ws.document(file), at.position, encoding);
+        let edits = rename::rename(ws, file, offset, &params.new_name)
+            .map_err(|e| request_failed(e.to_string()))?;
+        let mut per_file = Vec::new();
+        for file_edit in edits {
+            let doc = ws.document(file_edit.file);
+            let Some(uri) = store
+                .open
+                .get(&doc.path)
+                .map(|o| o.uri.clone())
+                .or_else(|| convert::uri_of(&doc.path))
+            else {
+                continue;
+            };
+            let version = store.open.get(&doc.path).map(|o| o.version);
+            let edits: Vec<TextEdit> = file_edit
+                .edits
+                .into_iter()
+                .map(|e| TextEdit::new(convert::range(doc, e.range, encoding), e.new_text))
+                .collect();
+            per_file.push((uri, version, edits));
+        }
+        Ok(Some(if document_changes {
+            WorkspaceEdit {
+                document_changes: Some(DocumentChanges::Edits(
+                    per_file
+                        .into_iter()
+                        .map(|(uri, version, edits)| TextDocumentEdit {
+                            text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                            edits: edits.into_iter().map(OneOf::Left).collect(),
+                        })
+                        .collect(),
+                )),
+                ..WorkspaceEdit::default()
+            }
+        } else {
+            WorkspaceEdit {
+                changes: Some(
+                    per_file
+                        .into_iter()
+                        .map(|(uri, _, edits)| (uri, edits))
+                        .collect(),
+                ),
+                ..WorkspaceEdit::default()
+            }
+        }))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let ws = &folder.workspace;
+        let doc = ws.document(file);
+        let symbols = symbols::document_symbols(ws, file)
+            .into_iter()
+            .map(|s| document_symbol(doc, s, store.encoding()))
+            .collect();
+        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let store = self.state.store();
+        let mut out = Vec::new();
+        for folder in &store.folders {
+            let ws = &folder.workspace;
+            for (file, symbol) in symbols::workspace_symbols(ws, &params.query) {
+                let doc = ws.document(file);
+                let Some(uri) = convert::uri_of(&doc.path) else {
+                    continue;
+                };
+                out.push(WorkspaceSymbol {
+                    name: symbol.name,
+                    kind: symbol_kind(symbol.kind),
+                    tags: None,
+                    container_name: symbol.detail,
+                    location: OneOf::Left(Location::new(
+                        uri,
+                        convert::range(doc, symbol.selection_range, store.encoding()),
+                    )),
+                    data: None,
+                });
+            }
+        }
+        Ok(Some(WorkspaceSymbolResponse::Nested(out)))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let store = self.state.store();
+        let items = store
+            .locate(&params.text_document.uri)
+            .map(|(folder, file)| lsp_diagnostics(&folder.workspace, file, store.encoding()))
+            .unwrap_or_default();
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        _: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let store = self.state.store();
+        let mut items = Vec::new();
+        for folder in &store.folders {
+            let ws = &folder.workspace;
+            for (file, doc) in ws.documents() {
+                let Some(uri) = convert::uri_of(&doc.path) else {
+                    continue;
+                };
+                let version = store.open.get(&doc.path).map(|o| i64::from(o.version));
+                items.push(WorkspaceDocumentDiagnosticReport::Full(
+                    WorkspaceFullDocumentDiagnosticReport {
+                        uri,
+                        version,
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id: None,
+                            items: lsp_diagnostics(ws, file, store.encoding()),
+                        },
+                    },
+                ));
+            }
+        }
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
+        ))
+    }
+}
+
+fn request_failed(message: String) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
+fn to_locations(
+    ws: &Workspace,
+    found: Vec<navigation::Location>,
+    encoding: Encoding,
+) -> Vec<Location> {
+    found
+        .into_iter()
+        .filter_map(|l| {
+            let doc = ws.document(l.file);
+            Some(Location::new(
+                convert::uri_of(&doc.path)?,
+                convert::range(doc, l.range, encoding),
+            ))
+        })
+        .collect()
+}
+
+fn symbol_kind(kind: symbols::SymbolKind) -> SymbolKind {
+    match kind {
+        symbols::SymbolKind::Document => SymbolKind::FILE,
+        symbols::SymbolKind::Section => SymbolKind::NAMESPACE,
+        symbols::SymbolKind::Entity => SymbolKind::OBJECT,
+        symbols::SymbolKind::Source => SymbolKind::CONSTANT,
+        symbols::SymbolKind::Claim => SymbolKind::STRING,
+    }
+}
+
+fn document_symbol(doc: &Document, symbol: symbols::Symbol, encoding: Encoding) -> DocumentSymbol {
+    #[allow(deprecated)]
+    DocumentSymbol {
+        name: if symbol.name.is_empty() {
+            " ".to_string()
+        } else {
+            symbol.name
+        },
+        detail: symbol.detail,
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: convert::range(doc, symbol.range, encoding),
+        selection_range: convert::range(doc, symbol.selection_range, encoding),
+        children: Some(
+            symbol
+                .children
+                .into_iter()
+                .map(|c| document_symbol(doc, c, encoding))
+                .collect(),
+        ),
+    }
+}
+
+async fn register_watchers(client: &Client) {
+    let watchers = ["**/*.news", "**/newsmark.toml"]
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .to_vec();
+    let registration = Registration {
+        id: "newsmark-watch".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+            watchers,
+        })
+        .ok(),
+    };
+    let _ = client.register_capability(vec![registration]).await;
+}
+
+/// Reads every `.news` file of the folders in the background, reporting progress, then
+/// re-checks the open documents against the full workspace.
+async fn index_folders(client: &Client, state: &Arc<Shared>, roots: Vec<PathBuf>, progress: bool) {
+    if roots.is_empty() {
+        return;
+    }
+    let token = NumberOrString::String(format!("newsmark-index-{}", roots.len()));
+    let ongoing = if progress
+        && client
+            .create_work_done_progress(token.clone())
+            .await
+            .is_ok()
+    {
+        Some(
+            client
+                .progress(token, "newsmark: indexing")
+                .with_percentage(0)
+                .begin()
+                .await,
+        )
+    } else {
+        None
+    };
+    let total = roots.len();
+    let mut configs = Vec::new();
+    for (i, root) in roots.into_iter().enumerate() {
+        let read_root = root.clone();
+        let documents = tokio::task::spawn_blocking(move || store::read_folder(&read_root))
+            .await
+            .unwrap_or_default();
+        let count = documents.len();
+        {
+            let mut store = state.store();
+            if let Some(folder) = store.add_indexed(&root, documents) {
+                store.folders[folder].workspace.index();
+                configs.extend(config_diagnostics(&store.folders[folder]));
+            }
+        }
+        if let Some(ongoing) = &ongoing {
+            let done = ((i + 1) * 100 / total) as u32;
+            ongoing
+                .report_with_message(format!("{count} articles in {}", root.display()), done)
+                .await;
+        }
+    }
+    if let Some(ongoing) = ongoing {
+        ongoing.finish().await;
+    }
+    for (uri, diagnostics) in configs {
+        if !diagnostics.is_empty() {
+            client.publish_diagnostics(uri, diagnostics, None).await;
+        }
+    }
+    let pull = state.settings().pull_diagnostics;
+    if pull {
+        let _ = client.workspace_diagnostic_refresh().await;
+    } else {
+        let open = state.store().open_in(None);
+        state.mark_dirty(open);
+    }
+}

@@ -1,0 +1,232 @@
+//! The server's state: workspace folders with their workspaces, and the open documents held
+//! as ropes. Guarded by one std `Mutex` in the server, never held across an `.await`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use ropey::Rope;
+use rustc_hash::FxHashMap;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use super::convert;
+use crate::config::{self, Config, ConfigError};
+use crate::syntax::Encoding;
+use crate::workspace::{Document, FileId, Workspace};
+
+pub struct Folder {
+    pub root: PathBuf,
+    pub workspace: Workspace,
+    /// A broken `newsmark.toml`: reported on that file, the defaults are used meanwhile.
+    pub config_error: Option<ConfigError>,
+}
+
+impl Folder {
+    pub fn new(root: PathBuf) -> Folder {
+        let (config, config_error) = load_config(&root);
+        Folder {
+            workspace: Workspace::new(root.clone(), config),
+            root,
+            config_error,
+        }
+    }
+
+    pub fn reload_config(&mut self) {
+        let (config, error) = load_config(&self.root);
+        self.workspace.config = Arc::new(config);
+        self.config_error = error;
+    }
+}
+
+fn load_config(root: &Path) -> (Config, Option<ConfigError>) {
+    let path = root.join(config::FILE_NAME);
+    if !path.is_file() {
+        return (Config::default(), None);
+    }
+    match Config::load(&path) {
+        Ok(config) => (config, None),
+        Err(e) => (Config::default(), Some(e)),
+    }
+}
+
+pub struct OpenDocument {
+    pub uri: Uri,
+    pub version: i32,
+    pub rope: Rope,
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub encoding: Option<Encoding>,
+    pub folders: Vec<Folder>,
+    pub open: FxHashMap<PathBuf, OpenDocument>,
+}
+
+impl Store {
+    pub fn encoding(&self) -> Encoding {
+        self.encoding.unwrap_or(Encoding::Utf16)
+    }
+
+    /// The folder a path belongs to: the workspace folder with the longest root that holds
+    /// it; a file outside every folder gets a folder of its own at its workspace root
+    /// (nearest `newsmark.toml`, else its directory), so single files work with no folder.
+    pub fn folder_index(&mut self, path: &Path) -> usize {
+        let best = self
+            .folders
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| path.starts_with(&f.root))
+            .max_by_key(|(_, f)| f.root.components().count())
+            .map(|(i, _)| i);
+        if let Some(i) = best {
+            return i;
+        }
+        let root = std::path::absolute(config::find_root(path)).unwrap_or_else(|_| {
+            path.parent()
+                .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
+        });
+        self.folders.push(Folder::new(root));
+        self.folders.len() - 1
+    }
+
+    /// The folder and file id of a document the workspace knows.
+    pub fn locate(&self, uri: &Uri) -> Option<(&Folder, FileId)> {
+        let path = convert::path_of(uri);
+        self.folders
+            .iter()
+            .filter(|f| path.starts_with(&f.root) || f.workspace.file_id(&path).is_some())
+            .max_by_key(|f| f.root.components().count())
+            .and_then(|f| f.workspace.file_id(&path).map(|id| (f, id)))
+    }
+
+    /// Opens (or re-opens) a document; returns its folder and whether entity definitions
+    /// changed.
+    pub fn open(&mut self, uri: Uri, version: i32, text: String) -> (usize, bool) {
+        let path = convert::path_of(&uri);
+        let rope = Rope::from_str(&text);
+        self.open
+            .insert(path.clone(), OpenDocument { uri, version, rope });
+        self.put(path, text)
+    }
+
+    /// Applies incremental (or full) changes in order. Returns `None` for a document that was
+    /// never opened (the change is ignored: there is no text to apply it to).
+    pub fn change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> Option<(usize, bool)> {
+        let path = convert::path_of(uri);
+        let encoding = self.encoding();
+        let open = self.open.get_mut(&path)?;
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let start = convert::rope_char(&open.rope, range.start, encoding);
+                    let end = convert::rope_char(&open.rope, range.end, encoding).max(start);
+                    open.rope.remove(start..end);
+                    open.rope.insert(start, &change.text);
+                }
+                None => open.rope = Rope::from_str(&change.text),
+            }
+        }
+        open.version = version;
+        let text = open.rope.to_string();
+        Some(self.put(path, text))
+    }
+
+    /// Closes a document: the workspace goes back to what is on disk.
+    pub fn close(&mut self, uri: &Uri) -> Option<usize> {
+        let path = convert::path_of(uri);
+        self.open.remove(&path)?;
+        let folder = self.folder_index(&path);
+        match read_news_file(&path) {
+            Some(text) => {
+                self.folders[folder]
+                    .workspace
+                    .set_document(Document::new(path, text));
+            }
+            None => self.folders[folder].workspace.remove_document(&path),
+        }
+        Some(folder)
+    }
+
+    fn put(&mut self, path: PathBuf, text: String) -> (usize, bool) {
+        let folder = self.folder_index(&path);
+        let (_, entities_changed) = self.folders[folder]
+            .workspace
+            .set_document_tracked(Document::new(path, text));
+        (folder, entities_changed)
+    }
+
+    /// A file on disk was created or changed: read it unless the editor holds it open.
+    pub fn disk_changed(&mut self, path: &Path) -> Option<usize> {
+        if self.open.contains_key(path) {
+            return None;
+        }
+        let text = read_news_file(path)?;
+        let folder = self.folder_index(path);
+        self.folders[folder]
+            .workspace
+            .set_document(Document::new(path.to_path_buf(), text));
+        Some(folder)
+    }
+
+    pub fn disk_deleted(&mut self, path: &Path) -> Option<usize> {
+        if self.open.contains_key(path) {
+            return None;
+        }
+        let folder = self.folder_index(path);
+        self.folders[folder].workspace.remove_document(path);
+        Some(folder)
+    }
+
+    /// Adds documents read by [`read_folder`]; the editor's open buffers win over the disk.
+    pub fn add_indexed(&mut self, folder_root: &Path, documents: Vec<Document>) -> Option<usize> {
+        let folder = self.folders.iter().position(|f| f.root == folder_root)?;
+        for doc in documents {
+            if !self.open.contains_key(&doc.path) {
+                self.folders[folder].workspace.set_document(doc);
+            }
+        }
+        Some(folder)
+    }
+
+    /// The open documents of a folder (all folders with `None`).
+    pub fn open_in(&self, folder: Option<usize>) -> Vec<PathBuf> {
+        self.open
+            .keys()
+            .filter(|path| {
+                folder.is_none_or(|f| {
+                    let root = &self.folders[f].root;
+                    path.starts_with(root) || self.folders[f].workspace.file_id(path).is_some()
+                })
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+/// Reads a `.news` file if it is readable UTF-8.
+pub fn read_news_file(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Every `.news` file under `root` (respecting .gitignore), read and parsed on all cores.
+pub fn read_folder(root: &Path) -> Vec<Document> {
+    let paths: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .require_git(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|e| e == "news"))
+        .collect();
+    paths
+        .into_par_iter()
+        .filter_map(|path| read_news_file(&path).map(|text| Document::new(path, text)))
+        .collect()
+}

@@ -1,0 +1,619 @@
+//! End-to-end tests of `newsmark lsp`: framed JSON-RPC against the real server, in process.
+
+mod harness;
+
+use std::path::{Path, PathBuf};
+
+use harness::{Client, summary, uri};
+use serde_json::{Value, json};
+
+const REGISTRY: &str = "[@blinken]: Antony Blinken
+  kind: person
+  role: U.S. Secretary of State
+  aliases: Blinken, Secretary Blinken
+
+[@ssu]: Security Service of Ukraine
+  kind: org
+  aliases: SSU
+";
+
+fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    (dir, root)
+}
+
+fn utf16_client() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true},
+        "workspace": {
+            "workspaceEdit": {"documentChanges": true},
+            "didChangeWatchedFiles": {"dynamicRegistration": true}
+        }
+    })
+}
+
+async fn started(root: &Path) -> Client {
+    let (mut client, _) = Client::start(utf16_client(), &[root]).await;
+    // Indexing ends with a progress `end`; after it the whole workspace is known.
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    client
+}
+
+fn position(line: u64, character: u64) -> Value {
+    json!({"line": line, "character": character})
+}
+
+fn at(uri: &str, line: u64, character: u64) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": position(line, character)})
+}
+
+#[tokio::test]
+async fn initialize_negotiates_utf8_when_offered_and_advertises_what_works() {
+    let (_dir, root) = workspace(&[]);
+    let (client, result) = Client::start(
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        &[&root],
+    )
+    .await;
+    let caps = &result["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-8");
+    assert_eq!(caps["textDocumentSync"]["change"], 2);
+    for provider in [
+        "hoverProvider",
+        "completionProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "renameProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "documentHighlightProvider",
+    ] {
+        assert!(!caps[provider].is_null(), "{provider} missing");
+    }
+    // No pull support offered: diagnostics are pushed, and pull is not advertised.
+    assert!(caps["diagnosticProvider"].is_null());
+    client.shutdown().await;
+
+    let (client, result) = Client::start(json!({}), &[&root]).await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn diagnostics_on_open_and_change_with_utf16_positions() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    // Emoji (two UTF-16 units) and CJK before the mention and the number.
+    let text = "😀 北京 @ghost lost 13 soldiers.\n";
+    client.open(&article, 1, text).await;
+    let diagnostics = client.diagnostics(&article, 1).await;
+    assert_eq!(
+        summary(&diagnostics),
+        [
+            ("unattributed-number".to_string(), 0, 18, 0, 20),
+            ("undefined-entity".to_string(), 0, 6, 0, 12),
+        ]
+    );
+    assert_eq!(diagnostics[0]["source"], "newsmark");
+
+    // Replace `@ghost` with `@ssu`: the error goes away.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": article, "version": 2},
+                "contentChanges": [{"range": {"start": position(0, 6), "end": position(0, 12)}, "text": "@ssu"}]
+            }),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&article, 2).await;
+    assert_eq!(
+        summary(&diagnostics),
+        [("unattributed-number".to_string(), 0, 16, 0, 18)]
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn utf8_positions_when_negotiated() {
+    let (_dir, root) = workspace(&[]);
+    let (mut client, _) = Client::start(
+        json!({"general": {"positionEncodings": ["utf-8"]}}),
+        &[&root],
+    )
+    .await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "😀 北京 @ghost\n").await;
+    let diagnostics = client.diagnostics(&article, 1).await;
+    // 4 bytes + space + 6 bytes + space.
+    assert_eq!(
+        summary(&diagnostics),
+        [("undefined-entity".to_string(), 0, 12, 0, 18)]
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn crlf_documents_keep_exact_positions() {
+    let (_dir, root) = workspace(&[]);
+    let (mut client, _) = Client::start(utf16_client(), &[&root]).await;
+    let article = uri(&root.join("a.news"));
+    client
+        .open(&article, 1, "Intro.\r\n\r\nLost 13 soldiers.\r\n@x\r\n")
+        .await;
+    let diagnostics = client.diagnostics(&article, 1).await;
+    assert_eq!(
+        summary(&diagnostics),
+        [
+            ("unattributed-number".to_string(), 2, 5, 2, 7),
+            ("undefined-entity".to_string(), 3, 0, 3, 2),
+        ]
+    );
+    // An edit on the CRLF line lands where the client meant.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": article, "version": 2},
+                "contentChanges": [{"range": {"start": position(2, 5), "end": position(2, 7)}, "text": "dozens of"}]
+            }),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&article, 2).await;
+    assert_eq!(
+        summary(&diagnostics),
+        [
+            ("unattributed-number".to_string(), 2, 5, 2, 11),
+            ("undefined-entity".to_string(), 3, 0, 3, 2),
+        ]
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_burst_of_edits_ends_where_a_fresh_open_does() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    let mut model = String::from("Start.\n");
+    client.open(&article, 1, &model).await;
+    // 2,000 edits without waiting: insertions at varying places, and deletions.
+    let pieces = [
+        "@ssu ",
+        "13 ",
+        "said ",
+        "“a b c” ",
+        "\n",
+        "[^s] ",
+        "x",
+        "😀",
+    ];
+    let mut seed: u64 = 7;
+    for version in 2..=2001 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let lines: Vec<&str> = model.split('\n').collect();
+        let line = (seed >> 33) as usize % lines.len();
+        let line_text = lines[line];
+        let chars: Vec<char> = line_text.chars().collect();
+        let col_chars = (seed >> 20) as usize % (chars.len() + 1);
+        let utf16_col: usize = chars[..col_chars].iter().map(|c| c.len_utf16()).sum();
+        let line_start: usize = lines[..line].iter().map(|l| l.len() + 1).sum();
+        let byte_col: usize = chars[..col_chars].iter().map(|c| c.len_utf8()).sum();
+        let at = line_start + byte_col;
+        let (range_end_col, delete_bytes, insert) =
+            if seed.is_multiple_of(5) && col_chars < chars.len() {
+                let c = chars[col_chars];
+                (utf16_col + c.len_utf16(), c.len_utf8(), "")
+            } else {
+                (utf16_col, 0, pieces[(seed >> 40) as usize % pieces.len()])
+            };
+        model.replace_range(at..at + delete_bytes, insert);
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": {"uri": article, "version": version},
+                    "contentChanges": [{
+                        "range": {"start": position(line as u64, utf16_col as u64), "end": position(line as u64, range_end_col as u64)},
+                        "text": insert
+                    }]
+                }),
+            )
+            .await;
+    }
+    let after_edits = client.diagnostics(&article, 2001).await;
+    let fresh = uri(&root.join("fresh.news"));
+    client.open(&fresh, 1, &model).await;
+    let after_open = client.diagnostics(&fresh, 1).await;
+    assert!(!after_open.is_empty());
+    assert_eq!(summary(&after_edits), summary(&after_open));
+    // Stale versions were dropped: nothing older than the last edit arrives after it.
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn hover_completion_definition_references_and_symbols() {
+    let article_text = "# Visit\n\n@blinken met the SSU.[^s]\n\n[^s]: State Department briefing\n  by: @blinken\n  url: https://example.org\n  date: 2025-01-06\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", article_text)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, article_text).await;
+    client.diagnostics(&article, 1).await;
+
+    let hover = client
+        .request("textDocument/hover", at(&article, 2, 3))
+        .await;
+    let card = hover["contents"]["value"].as_str().unwrap();
+    assert!(card.contains("Antony Blinken"), "{card}");
+    assert!(card.contains("person"), "{card}");
+    // Plain-text alias hover.
+    let hover = client
+        .request("textDocument/hover", at(&article, 2, 18))
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Security Service of Ukraine")
+    );
+    // Citation hover.
+    let hover = client
+        .request("textDocument/hover", at(&article, 2, 23))
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("State Department briefing")
+    );
+
+    // Completion after `@Blin`.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": article, "version": 2},
+                "contentChanges": [{"range": {"start": position(0, 7), "end": position(0, 7)}, "text": " @Blin"}]
+            }),
+        )
+        .await;
+    let completion = client
+        .request("textDocument/completion", at(&article, 0, 13))
+        .await;
+    let labels: Vec<&str> = completion["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"blinken"), "{labels:?}");
+
+    let definition = client
+        .request("textDocument/definition", at(&article, 2, 3))
+        .await;
+    assert_eq!(definition[0]["uri"], uri(&root.join("entities.news")));
+    assert_eq!(definition[0]["range"]["start"], position(0, 0));
+
+    let references = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": article}, "position": position(2, 3), "context": {"includeDeclaration": true}}),
+        )
+        .await;
+    // The definition, the prose mention and the `by:` mention.
+    assert_eq!(references.as_array().unwrap().len(), 3, "{references}");
+
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": article}}),
+        )
+        .await;
+    assert!(symbols.to_string().contains("Visit"), "{symbols}");
+    let symbols = client
+        .request("workspace/symbol", json!({"query": "blink"}))
+        .await;
+    assert!(symbols.to_string().contains("blinken"), "{symbols}");
+
+    let highlights = client
+        .request("textDocument/documentHighlight", at(&article, 2, 3))
+        .await;
+    assert_eq!(highlights.as_array().unwrap().len(), 2, "{highlights}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn rename_across_three_files_with_versions() {
+    let a = "@ssu said so.[^s]\n\n[^s]: SSU\n  by: @ssu\n  url: https://example.org\n  date: 2025-01-01\n";
+    let b = "[The unit moved]{@ssu status=reported}.\n";
+    let (_dir, root) = workspace(&[
+        ("entities.news", REGISTRY),
+        ("a.news", a),
+        ("desk/b.news", b),
+    ]);
+    let mut client = started(&root).await;
+    let a_uri = uri(&root.join("a.news"));
+    client.open(&a_uri, 7, a).await;
+    client.diagnostics(&a_uri, 7).await;
+
+    let prepared = client
+        .request("textDocument/prepareRename", at(&a_uri, 0, 2))
+        .await;
+    assert_eq!(prepared["placeholder"], "ssu");
+    assert_eq!(prepared["range"]["start"], position(0, 1));
+
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": a_uri}, "position": position(0, 2), "newName": "sbu"}),
+        )
+        .await;
+    let changes = edit["documentChanges"].as_array().unwrap();
+    let mut files: Vec<(String, Value, usize)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["textDocument"]["uri"].as_str().unwrap().to_string(),
+                c["textDocument"]["version"].clone(),
+                c["edits"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    files.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(
+        files,
+        [
+            (a_uri.clone(), json!(7), 2),
+            (uri(&root.join("desk/b.news")), Value::Null, 1),
+            (uri(&root.join("entities.news")), Value::Null, 1),
+        ]
+    );
+
+    let refused = client
+        .request_raw(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": a_uri}, "position": position(0, 2), "newName": "blinken"}),
+        )
+        .await;
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("blinken"),
+        "{refused}"
+    );
+    let refused = client
+        .request_raw(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": a_uri}, "position": position(0, 2), "newName": "bad id"}),
+        )
+        .await;
+    assert!(refused.get("error").is_some(), "{refused}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn watched_registry_files_created_changed_and_deleted() {
+    let (_dir, root) = workspace(&[]);
+    let mut client = started(&root).await;
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "client/registerCapability"),
+        "the watcher is registered"
+    );
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ssu spoke.\n").await;
+    let d = client.diagnostics(&article, 1).await;
+    assert_eq!(summary(&d)[0].0, "undefined-entity");
+
+    let registry = root.join("entities.news");
+    std::fs::write(&registry, REGISTRY).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&registry), "type": 1}]}),
+        )
+        .await;
+    let d = client.diagnostics(&article, 1).await;
+    assert!(d.is_empty(), "{d:?}");
+
+    std::fs::write(&registry, "[@other]: Other\n  kind: org\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&registry), "type": 2}]}),
+        )
+        .await;
+    let d = client.diagnostics(&article, 1).await;
+    assert_eq!(summary(&d)[0].0, "undefined-entity");
+
+    std::fs::write(&registry, REGISTRY).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&registry), "type": 2}]}),
+        )
+        .await;
+    assert!(client.diagnostics(&article, 1).await.is_empty());
+    std::fs::remove_file(&registry).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&registry), "type": 3}]}),
+        )
+        .await;
+    let d = client.diagnostics(&article, 1).await;
+    assert_eq!(summary(&d)[0].0, "undefined-entity");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_open_registry_edit_rediagnoses_open_articles() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ssu spoke.\n").await;
+    assert!(client.diagnostics(&article, 1).await.is_empty());
+    let registry = uri(&root.join("entities.news"));
+    client.open(&registry, 1, REGISTRY).await;
+    client.diagnostics(&registry, 1).await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": registry, "version": 2},
+                "contentChanges": [{"text": "[@other]: Other\n  kind: org\n"}]
+            }),
+        )
+        .await;
+    let d = client.diagnostics(&article, 1).await;
+    assert_eq!(summary(&d)[0].0, "undefined-entity");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn multi_root_workspaces_are_separate() {
+    let (_dir_a, root_a) = workspace(&[("entities.news", REGISTRY)]);
+    let (_dir_b, root_b) = workspace(&[("other.news", "Nothing here.\n")]);
+    let (mut client, _) = Client::start(utf16_client(), &[&root_a, &root_b]).await;
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let in_a = uri(&root_a.join("x.news"));
+    let in_b = uri(&root_b.join("x.news"));
+    client.open(&in_a, 1, "@ssu spoke.\n").await;
+    client.open(&in_b, 1, "@ssu spoke.\n").await;
+    assert!(client.diagnostics(&in_a, 1).await.is_empty());
+    let d = client.diagnostics(&in_b, 1).await;
+    assert_eq!(summary(&d)[0].0, "undefined-entity");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn single_file_mode_without_folders() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let (mut client, _) = Client::start(json!({}), &[]).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ghost lost 13 soldiers.\n").await;
+    let d = client.diagnostics(&article, 1).await;
+    assert_eq!(summary(&d).len(), 2);
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn pull_diagnostics_when_the_client_supports_them() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let (mut client, result) = Client::start(
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        &[&root],
+    )
+    .await;
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"],
+        true
+    );
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ghost lost 13 soldiers.\n").await;
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": article}}),
+        )
+        .await;
+    assert_eq!(report["kind"], "full");
+    assert_eq!(report["items"].as_array().unwrap().len(), 2);
+    let report = client
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    let for_article = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["uri"] == article)
+        .expect("the open article is in the workspace report");
+    assert_eq!(for_article["version"], 1);
+    assert_eq!(for_article["items"].as_array().unwrap().len(), 2);
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_documents_methods_and_out_of_range_positions() {
+    let (_dir, root) = workspace(&[]);
+    let (mut client, _) = Client::start(utf16_client(), &[&root]).await;
+    let nowhere = uri(&root.join("never-opened.news"));
+    assert!(
+        client
+            .request("textDocument/hover", at(&nowhere, 0, 0))
+            .await
+            .is_null()
+    );
+    let unknown = client.request_raw("newsmark/frobnicate", json!({})).await;
+    assert_eq!(unknown["error"]["code"], -32601);
+    // A change for a document never opened is ignored; the session goes on.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": nowhere, "version": 2}, "contentChanges": [{"text": "x"}]}),
+        )
+        .await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@x\n").await;
+    client.diagnostics(&article, 1).await;
+    // Positions far past the end are clamped.
+    client
+        .request("textDocument/hover", at(&article, 999, 999))
+        .await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": article, "version": 2},
+                "contentChanges": [{"range": {"start": position(0, 99), "end": position(42, 7)}, "text": " 13"}]
+            }),
+        )
+        .await;
+    let d = client.diagnostics(&article, 2).await;
+    assert_eq!(summary(&d).len(), 2, "{d:?}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn cancelled_requests_are_answered_and_the_session_goes_on() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let (mut client, _) = Client::start(utf16_client(), &[&root]).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ssu spoke.\n").await;
+    client.diagnostics(&article, 1).await;
+    // Send a burst of requests and cancel each right away; every one gets an answer (a result
+    // if it finished first, RequestCancelled otherwise), and the server still serves.
+    for id in 1000..1050 {
+        client
+            .send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": at(&article, 0, 1)}))
+            .await;
+        client.notify("$/cancelRequest", json!({"id": id})).await;
+    }
+    let hover = client
+        .request("textDocument/hover", at(&article, 0, 1))
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Security Service")
+    );
+    client.shutdown().await;
+}

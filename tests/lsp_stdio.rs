@@ -1,0 +1,115 @@
+//! The built binary over real stdio: a broken `main` cannot hide behind in-process tests.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+fn frame(message: Value) -> Vec<u8> {
+    let body = message.to_string();
+    format!("Content-Length: {}\r\n\r\n{}", body.len(), body).into_bytes()
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            length = v.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+#[test]
+fn a_short_session_over_stdio() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let article = format!("file://{}/a.news", root.display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("newsmark lsp starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        while let Some(message) = read_message(&mut reader) {
+            if tx.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    let recv = |what: &str| {
+        rx.recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no {what} from the server"))
+    };
+
+    let root_uri = format!("file://{}", root.display());
+    stdin
+        .write_all(&frame(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"processId": null, "rootUri": root_uri, "capabilities": {}}}),
+        ))
+        .unwrap();
+    let init = recv("initialize response");
+    assert_eq!(init["id"], 1);
+    assert_eq!(init["result"]["serverInfo"]["name"], "newsmark");
+    stdin
+        .write_all(&frame(
+            json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        ))
+        .unwrap();
+    stdin
+        .write_all(&frame(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": article, "languageId": "newsmark", "version": 1, "text": "@ghost lost 13 soldiers.\n"}}})))
+        .unwrap();
+    let diagnostics = loop {
+        let message = recv("diagnostics");
+        if message["method"] == "textDocument/publishDiagnostics" {
+            break message;
+        }
+    };
+    assert_eq!(diagnostics["params"]["version"], 1);
+    assert_eq!(
+        diagnostics["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    stdin
+        .write_all(&frame(
+            json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+        ))
+        .unwrap();
+    loop {
+        if recv("shutdown response")["id"] == 2 {
+            break;
+        }
+    }
+    stdin
+        .write_all(&frame(json!({"jsonrpc": "2.0", "method": "exit"})))
+        .unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "exit after shutdown is a clean exit: {status}"
+    );
+}
