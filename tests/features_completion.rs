@@ -116,6 +116,25 @@ fn entities_match_by_name_and_replace_the_whole_id() {
 }
 
 #[test]
+fn a_name_shared_by_two_entities_offers_both() {
+    assert_snapshot!(completions(
+        "//- entities.news
+[@kursk-region]: Kursk Oblast
+  kind: place
+  aliases: Kursk
+
+[@kursk-city]: Kursk
+  kind: place
+
+[@north-korea]: North Korea
+  kind: place
+//- article.news
+Fighting near [Kursk](@Kursk$0) and in @kor$0.
+"
+    ));
+}
+
+#[test]
 fn entities_in_link_destinations_and_after_openers() {
     assert_snapshot!(completions(&with_registry(
         "[the secretary](@bl$0 and [the minister]( @blinke$0) and (@ss$0) and “@ss$0 and —@ss$0
@@ -240,6 +259,9 @@ Unclosed, [typed]{^ssu @$0
 Unclosed, [half]{status=reported ^g$0
 
 Not a span: [x] {^$0 and \\]{^$0 and `[x]{^$0`
+
+A stray array[0]{ further up
+does not hide a citation.[^gen$0
 
 [^ssu]: SSU communiqué
   url: https://example.org/ssu

@@ -98,11 +98,14 @@ fn a_minimal_entity_and_one_defined_twice() {
   kind: place
 
 [@ssu]: SSU
+
+[@nameless]:
+  kind: org
 //- b.news
 [@ssu]: Security Service
   kind: org
 //- article.news
-In @ky$0iv, @s$0su spoke.
+In @ky$0iv, @s$0su and @name$0less spoke.
 "
     ));
 }

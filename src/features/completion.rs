@@ -74,8 +74,10 @@ pub fn complete(ws: &Workspace, file: FileId, offset: usize) -> Option<Completio
         .blocks
         .iter()
         .find(|b| b.range.start <= offset && offset <= b.range.end)?;
-    if let Some(attrs) = claim_attributes(doc, block.range, offset) {
-        return claim_attribute(ws, file, block.range, attrs, offset);
+    if let Some(attrs) = claim_attributes(doc, block.range, line, offset)
+        && let Some(list) = claim_attribute(ws, file, block.range, attrs, offset)
+    {
+        return Some(list);
     }
     if let Some(replace) = citation_id(doc, line, offset) {
         let query = &text[replace.start..offset];
@@ -110,8 +112,9 @@ fn id_run_end(bytes: &[u8], offset: usize, ceiling: usize) -> usize {
             .count()
 }
 
-/// What may stand right before the `@` of a mention. The parser's rule (`syntax::inline`),
-/// repeated because a half-typed `@` is judged before the parser has accepted it.
+/// What may stand right before the `@` of a mention: a copy of the parser's rule, which is
+/// private to `syntax::inline`. The two must agree, or completion would offer ids where the
+/// parser will not see a mention.
 fn opens_mention(ch: char) -> bool {
     ch.is_whitespace()
         || matches!(
@@ -343,8 +346,15 @@ fn field_doc(kind: DefinitionKind, name: &str) -> Option<&'static str> {
 }
 
 /// The attribute list holding `offset`: of a claim span that parsed, or of one being typed
-/// (`]{` with no `}` yet, which the parser does not take for a span).
-fn claim_attributes(doc: &Document, block: TextRange, offset: usize) -> Option<TextRange> {
+/// (`]{` with no `}` yet, which the parser does not take for a span). A span being typed is
+/// looked for on the cursor's line only, so that a stray `]{` further up the paragraph does
+/// not turn everything after it into attributes.
+fn claim_attributes(
+    doc: &Document,
+    block: TextRange,
+    line: TextRange,
+    offset: usize,
+) -> Option<TextRange> {
     let syntax = &doc.syntax;
     if let Some(claim) = syntax
         .claims
@@ -354,11 +364,12 @@ fn claim_attributes(doc: &Document, block: TextRange, offset: usize) -> Option<T
         return Some(claim.attrs);
     }
     let bytes = doc.text.as_bytes();
-    let brace = block.start + doc.text[block.start..offset].rfind(['{', '}'])?;
+    let from = line.start.max(block.start);
+    let brace = from + doc.text[from..offset].rfind(['{', '}'])?;
     let opens_span = bytes[brace] == b'{'
-        && brace > block.start
+        && brace > from
         && bytes[brace - 1] == b']'
-        && !is_escaped(bytes, block.start, brace - 1);
+        && !is_escaped(bytes, from, brace - 1);
     // An unparsed `{` is kept in the mask; in code, a comment or a URL it is not.
     if !opens_span || syntax.prose_mask.as_bytes()[brace] != b'{' {
         return None;

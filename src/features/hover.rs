@@ -74,7 +74,7 @@ pub(crate) fn entity_card(ws: &Workspace, id: &str) -> String {
             code(&format!("@{id}"))
         );
     };
-    let mut out = format!("**{}**\n\n", escape(&def.name.text));
+    let mut out = format!("**{}**\n\n", heading(&def.name.text, &format!("@{id}")));
     let mut summary = vec![code(&format!("@{id}"))];
     summary.extend(value(def, "kind").map(escape));
     summary.extend(value(def, "role").map(escape));
@@ -140,7 +140,7 @@ pub(crate) fn source_card(ws: &Workspace, file: FileId, id: &str, citing: usize)
              them. Add a definition to this file:\n\n```\n{example}\n```\n\n{cited}"
         );
     };
-    let mut out = format!("**{}**\n\n", escape(&def.name.text));
+    let mut out = format!("**{}**\n\n", heading(&def.name.text, &format!("[^{id}]")));
     let mut summary = vec![label];
     summary.extend(value(def, "kind").map(escape));
     let _ = write!(out, "{}\n\n", summary.join(" · "));
@@ -323,6 +323,16 @@ fn class_name(class: NumberClass) -> (&'static str, &'static str) {
     }
 }
 
+/// A card's bold first line: the name, or the markup when the definition has no name (a
+/// syntax error, but `****` would not even render as bold).
+fn heading(name: &str, markup: &str) -> String {
+    if name.is_empty() {
+        code(markup)
+    } else {
+        escape(name)
+    }
+}
+
 /// A field's value, when the field is there and not empty.
 fn value<'a>(def: &'a Definition, key: &str) -> Option<&'a str> {
     def.field_value(key).filter(|v| !v.is_empty())
@@ -412,7 +422,7 @@ fn code(text: &str) -> String {
 
 /// Text from a file made safe to put in Markdown: inline markup characters are escaped, and
 /// so is anything at the start that would open a block (a list, a heading, a quote).
-pub(crate) fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     for (i, c) in text.char_indices() {

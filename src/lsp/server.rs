@@ -822,7 +822,9 @@ async fn index_folders(client: &Client, state: &Arc<Shared>, roots: Vec<PathBuf>
     if roots.is_empty() {
         return;
     }
-    let token = NumberOrString::String(format!("newsmark-index-{}", roots.len()));
+    static NEXT_TOKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT_TOKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let token = NumberOrString::String(format!("newsmark-index-{n}"));
     let ongoing = if progress
         && client
             .create_work_done_progress(token.clone())

@@ -617,3 +617,68 @@ async fn cancelled_requests_are_answered_and_the_session_goes_on() {
     );
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn newsmark_toml_changes_rerun_analysis_and_errors_show_on_the_file() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ssu lost 13 soldiers.\n").await;
+    assert_eq!(summary(&client.diagnostics(&article, 1).await).len(), 1);
+
+    let config = root.join("newsmark.toml");
+    std::fs::write(&config, "[rules]\nunattributed-number = \"off\"\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&config), "type": 1}]}),
+        )
+        .await;
+    assert!(client.diagnostics(&article, 1).await.is_empty());
+
+    std::fs::write(&config, "[rules]\nunattributed-number = \"loud\"\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&config), "type": 2}]}),
+        )
+        .await;
+    let on_config = client
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri(&config) && !p["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .await;
+    let error = &on_config["diagnostics"][0];
+    assert_eq!(error["range"]["start"], position(1, 22));
+    assert!(error["message"].as_str().unwrap().contains("loud"));
+    // The broken file falls back to the defaults meanwhile.
+    assert_eq!(summary(&client.diagnostics(&article, 1).await).len(), 1);
+    client
+        .notify("workspace/didChangeConfiguration", json!({"settings": {}}))
+        .await;
+    assert_eq!(summary(&client.diagnostics(&article, 1).await).len(), 1);
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn workspace_folders_can_be_added_later() {
+    let (_dir_a, root_a) = workspace(&[]);
+    let (_dir_b, root_b) = workspace(&[("entities.news", REGISTRY)]);
+    let (mut client, _) = Client::start(utf16_client(), &[&root_a]).await;
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": [{"uri": uri(&root_b), "name": "b"}], "removed": []}}),
+        )
+        .await;
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let article = uri(&root_b.join("a.news"));
+    client.open(&article, 1, "@ssu spoke.\n").await;
+    assert!(client.diagnostics(&article, 1).await.is_empty());
+    client.shutdown().await;
+}
