@@ -630,7 +630,7 @@ def bench_rumdl(args, tmp, articles, out, children):
         copy = folder / (path.stem + ".md")
         shutil.copyfile(path, copy)
         docs[label] = Doc(copy, "markdown")
-    res = {"version": version}
+    res = {"version": version.removeprefix("rumdl ").strip()}
     out["rumdl"] = res
     client = LspClient("rumdl", [exe, "server", "--no-config"], str(folder),
                        str(args.log_dir / "rumdl.stderr"))

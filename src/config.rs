@@ -63,6 +63,21 @@ pub struct Numbers {
     pub exempt_ages: bool,
 }
 
+impl Numbers {
+    /// Whether numbers of `class` are exempt from the attribution rules.
+    pub fn exempts(&self, class: crate::prose::numbers::NumberClass) -> bool {
+        use crate::prose::numbers::NumberClass;
+        match class {
+            NumberClass::Plain => false,
+            NumberClass::Year => self.exempt_years,
+            NumberClass::Date => self.exempt_dates,
+            NumberClass::Time => self.exempt_times,
+            NumberClass::Ordinal => self.exempt_ordinals,
+            NumberClass::Age => self.exempt_ages,
+        }
+    }
+}
+
 impl Default for Numbers {
     fn default() -> Numbers {
         Numbers {

@@ -3,24 +3,10 @@
 
 use super::{Finding, Rule};
 use crate::config::Numbers;
-use crate::prose::numbers::{self, NumberClass, NumberExpr};
+use crate::prose::numbers;
 use crate::prose::{self, Cues, Quotation, sentences};
 use crate::syntax::{BlockKind, ClaimSpan, SyntaxFile, TextRange};
 use crate::workspace::{FileId, Workspace};
-
-/// Quotations shorter than this are scare quotes or titles, not quoted speech.
-const QUOTE_MIN_WORDS: usize = 3;
-
-fn is_exempt(number: &NumberExpr, exempt: &Numbers) -> bool {
-    match number.class {
-        NumberClass::Plain => false,
-        NumberClass::Year => exempt.exempt_years,
-        NumberClass::Date => exempt.exempt_dates,
-        NumberClass::Time => exempt.exempt_times,
-        NumberClass::Ordinal => exempt.exempt_ordinals,
-        NumberClass::Age => exempt.exempt_ages,
-    }
-}
 
 /// How a piece of a sentence is covered by a claim span.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -192,7 +178,7 @@ fn attribution(cx: &Context, block: TextRange, out: &mut Vec<Finding>) {
     }
     let speech: Vec<&Quotation> = quotes
         .iter()
-        .filter(|q| q.words >= QUOTE_MIN_WORDS)
+        .filter(|q| q.words >= prose::QUOTE_MIN_WORDS)
         .collect();
     let quote_ranges: Vec<TextRange> = quotes.iter().map(|q| q.range).collect();
     let block_claims = cx.tables.claims_in(block);
@@ -223,7 +209,7 @@ fn attribution(cx: &Context, block: TextRange, out: &mut Vec<Finding>) {
             .chain(
                 sentence_numbers
                     .iter()
-                    .filter(|n| !is_exempt(n, cx.exempt))
+                    .filter(|n| !cx.exempt.exempts(n.class))
                     .filter(|n| {
                         !sentence_speech
                             .iter()

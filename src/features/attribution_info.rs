@@ -7,26 +7,10 @@
 //! reported; a cue or a speaker-only span attributes in prose. The predicates that must stay
 //! identical to the rules' are `pub(crate)` so the rules can share them.
 
-use crate::config::Numbers;
 use crate::prose::numbers::{self, NumberClass};
 use crate::prose::{self, Cues, sentences};
 use crate::syntax::{BlockKind, ClaimSpan, SyntaxFile, TextRange};
 use crate::workspace::{FileId, Workspace};
-
-/// Quotations shorter than this are scare quotes or titles, not quoted speech.
-pub(crate) const QUOTE_MIN_WORDS: usize = 3;
-
-/// Whether numbers of `class` are exempt under the `[numbers]` settings.
-pub(crate) fn is_exempt(class: NumberClass, exempt: &Numbers) -> bool {
-    match class {
-        NumberClass::Plain => false,
-        NumberClass::Year => exempt.exempt_years,
-        NumberClass::Date => exempt.exempt_dates,
-        NumberClass::Time => exempt.exempt_times,
-        NumberClass::Ordinal => exempt.exempt_ordinals,
-        NumberClass::Age => exempt.exempt_ages,
-    }
-}
 
 /// The claim spans whose text holds all of `range`.
 pub(crate) fn spans_over(
@@ -103,7 +87,7 @@ pub(crate) fn number_at(ws: &Workspace, file: FileId, offset: usize) -> Option<N
 
     info.quotation = quotes
         .iter()
-        .find(|q| q.words >= QUOTE_MIN_WORDS && q.range.contains_range(number.range))
+        .find(|q| q.words >= prose::QUOTE_MIN_WORDS && q.range.contains_range(number.range))
         .map(|q| q.range);
     let judged = info.quotation.unwrap_or(number.range);
     let mut sources: Vec<String> = Vec::new();
@@ -131,7 +115,7 @@ pub(crate) fn number_at(ws: &Workspace, file: FileId, offset: usize) -> Option<N
     }
     // A number inside a long quotation is not checked on its own, so its class does not
     // matter: the quotation is.
-    if info.quotation.is_none() && is_exempt(number.class, &ws.config.numbers) {
+    if info.quotation.is_none() && ws.config.numbers.exempts(number.class) {
         info.verdict = Verdict::Exempt(number.class);
         return Some(info);
     }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use super::hover;
 use crate::syntax::{
     ClaimStatus, Definition, DefinitionKind, ENTITY_FIELDS, ENTITY_KINDS, MentionKind,
-    SOURCE_FIELDS, SOURCE_KINDS, TextRange,
+    SOURCE_FIELDS, SOURCE_KINDS, TextRange, attribute_tokens, opens_mention,
 };
 use crate::workspace::{Document, FileId, Workspace};
 
@@ -110,17 +110,6 @@ fn id_run_end(bytes: &[u8], offset: usize, ceiling: usize) -> usize {
             .iter()
             .take_while(|&&b| is_id_byte(b))
             .count()
-}
-
-/// What may stand right before the `@` of a mention: a copy of the parser's rule, which is
-/// private to `syntax::inline`. The two must agree, or completion would offer ids where the
-/// parser will not see a mention.
-fn opens_mention(ch: char) -> bool {
-    ch.is_whitespace()
-        || matches!(
-            ch,
-            '(' | '[' | '{' | '"' | '\'' | '“' | '‘' | '—' | '–' | '/' | '*' | '_'
-        )
 }
 
 /// Whether the character at `at` is escaped: an odd run of backslashes stands before it.
@@ -375,30 +364,6 @@ fn claim_attributes(
         return None;
     }
     Some(TextRange::new(brace + 1, block.end))
-}
-
-/// Whitespace-separated attribute tokens, a quoted value staying in its token: the parser's
-/// split, so the cursor's token is the one the parser will see.
-fn attribute_tokens(text: &str, range: TextRange) -> Vec<TextRange> {
-    let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = range.start;
-    while i < range.end {
-        if bytes[i].is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut quoted = false;
-        while i < range.end && (quoted || !bytes[i].is_ascii_whitespace()) {
-            if bytes[i] == b'"' {
-                quoted = !quoted;
-            }
-            i += 1;
-        }
-        tokens.push(TextRange::new(start, i));
-    }
-    tokens
 }
 
 fn claim_attribute(

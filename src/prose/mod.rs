@@ -44,6 +44,9 @@ pub fn words(text: &str, range: TextRange) -> impl Iterator<Item = TextRange> + 
     })
 }
 
+/// Quotations shorter than this are scare quotes or titles, not quoted speech.
+pub const QUOTE_MIN_WORDS: usize = 3;
+
 /// A quotation in double quotes, marks included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quotation {

@@ -4,7 +4,7 @@
 use super::block::Parser;
 use super::{
     Citation, ClaimSpan, ClaimStatus, Mention, MentionKind, Spanned, Suppression, SuppressionKind,
-    TextRange, id_len,
+    TextRange, attribute_tokens, id_len, opens_mention,
 };
 
 /// Mask bytes, see [`super::SyntaxFile::prose_mask`].
@@ -23,16 +23,6 @@ static INTERESTING: [bool; 256] = {
     }
     table
 };
-
-/// Characters after which `@` starts a mention (besides whitespace and the start of a line).
-/// The spec's list plus Markdown emphasis markers, so `*@blinken*` is a mention.
-fn opens_mention(ch: char) -> bool {
-    ch.is_whitespace()
-        || matches!(
-            ch,
-            '(' | '[' | '{' | '"' | '\'' | '“' | '‘' | '—' | '–' | '/' | '*' | '_'
-        )
-}
 
 /// Pairs of matching square brackets in the block, by opening offset; escaped brackets and
 /// unmatched ones are left out. One pass with a stack, so 100,000 unclosed brackets stay linear.
@@ -424,7 +414,11 @@ impl Scanner<'_, '_> {
             status: None,
             other: Vec::new(),
         };
-        for token in attribute_tokens(self.p.text, claim.attrs) {
+        for range in attribute_tokens(self.p.text, claim.attrs) {
+            let token = Spanned {
+                text: self.p.text[range.start..range.end].to_string(),
+                range,
+            };
             self.claim_attribute(&mut claim, index, token);
         }
         self.p.file.claims.push(claim);
@@ -555,30 +549,4 @@ impl Scanner<'_, '_> {
         self.p.mask_with(TextRange::new(i, end), OPAQUE);
         end
     }
-}
-
-/// Whitespace-separated tokens of a claim span's attributes; `key="a b"` stays one token.
-fn attribute_tokens(text: &str, range: TextRange) -> Vec<Spanned> {
-    let mut tokens = Vec::new();
-    let bytes = text.as_bytes();
-    let mut i = range.start;
-    while i < range.end {
-        if bytes[i].is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut quoted = false;
-        while i < range.end && (quoted || !bytes[i].is_ascii_whitespace()) {
-            if bytes[i] == b'"' {
-                quoted = !quoted;
-            }
-            i += 1;
-        }
-        tokens.push(Spanned {
-            text: text[start..i].to_string(),
-            range: TextRange::new(start, i),
-        });
-    }
-    tokens
 }

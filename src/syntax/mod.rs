@@ -295,6 +295,40 @@ pub fn id_len(bytes: &[u8]) -> usize {
     len
 }
 
+/// Characters after which `@` starts a mention (besides the start of a line): whitespace, the
+/// spec's list, and Markdown emphasis markers, so `*@blinken*` is a mention. Completion uses
+/// the same rule, so it offers ids exactly where the parser will see a mention.
+pub(crate) fn opens_mention(ch: char) -> bool {
+    ch.is_whitespace()
+        || matches!(
+            ch,
+            '(' | '[' | '{' | '"' | '\'' | '“' | '‘' | '—' | '–' | '/' | '*' | '_'
+        )
+}
+
+/// Whitespace-separated tokens of claim-span attributes; `key="a b"` stays one token.
+pub(crate) fn attribute_tokens(text: &str, range: TextRange) -> Vec<TextRange> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut quoted = false;
+        while i < range.end && (quoted || !bytes[i].is_ascii_whitespace()) {
+            if bytes[i] == b'"' {
+                quoted = !quoted;
+            }
+            i += 1;
+        }
+        tokens.push(TextRange::new(start, i));
+    }
+    tokens
+}
+
 /// Parses a whole file. Never fails; see [`SyntaxFile::errors`].
 pub fn parse(text: &str) -> SyntaxFile {
     block::parse(text)
