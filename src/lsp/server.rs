@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
-use super::store::{self, Store};
+use super::store::{self, Cursor, Store};
 use crate::diagnostics::{self, Severity};
 use crate::features::{completion, hover, navigation, rename, symbols};
 use crate::syntax::Encoding;
@@ -447,31 +447,38 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         let store = self.state.store();
-        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+        let Some(cursor) = store.cursor(&at.text_document.uri, at.position) else {
             return Ok(None);
         };
-        let ws = &folder.workspace;
-        let doc = ws.document(file);
-        let offset = convert::offset(doc, at.position, store.encoding());
+        let Cursor {
+            ws,
+            file,
+            doc,
+            offset,
+            encoding,
+        } = cursor;
         Ok(hover::hover(ws, file, offset).map(|h| Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
                 value: h.markdown,
             }),
-            range: Some(convert::range(doc, h.range, store.encoding())),
+            range: Some(convert::range(doc, h.range, encoding)),
         }))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
         let store = self.state.store();
-        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+        let Some(cursor) = store.cursor(&at.text_document.uri, at.position) else {
             return Ok(None);
         };
-        let ws = &folder.workspace;
-        let doc = ws.document(file);
-        let encoding = store.encoding();
-        let offset = convert::offset(doc, at.position, encoding);
+        let Cursor {
+            ws,
+            file,
+            doc,
+            offset,
+            encoding,
+        } = cursor;
         let Some(list) = completion::complete(ws, file, offset) else {
             return Ok(None);
         };
@@ -515,29 +522,35 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let at = params.text_document_position_params;
         let store = self.state.store();
-        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+        let Some(cursor) = store.cursor(&at.text_document.uri, at.position) else {
             return Ok(None);
         };
-        let ws = &folder.workspace;
-        let offset = convert::offset(ws.document(file), at.position, store.encoding());
-        let locations = to_locations(
+        let Cursor {
             ws,
-            navigation::definition(ws, file, offset),
-            store.encoding(),
-        );
+            file,
+            offset,
+            encoding,
+            ..
+        } = cursor;
+        let locations = to_locations(ws, navigation::definition(ws, file, offset), encoding);
         Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
         let store = self.state.store();
-        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+        let Some(cursor) = store.cursor(&at.text_document.uri, at.position) else {
             return Ok(None);
         };
-        let ws = &folder.workspace;
-        let offset = convert::offset(ws.document(file), at.position, store.encoding());
+        let Cursor {
+            ws,
+            file,
+            offset,
+            encoding,
+            ..
+        } = cursor;
         let found = navigation::references(ws, file, offset, params.context.include_declaration);
-        Ok(Some(to_locations(ws, found, store.encoding())))
+        Ok(Some(to_locations(ws, found, encoding)))
     }
 
     async fn document_highlight(
@@ -546,16 +559,20 @@ impl LanguageServer for Backend {
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let at = params.text_document_position_params;
         let store = self.state.store();
-        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+        let Some(cursor) = store.cursor(&at.text_document.uri, at.position) else {
             return Ok(None);
         };
-        let ws = &folder.workspace;
-        let doc = ws.document(file);
-        let offset = convert::offset(doc, at.position, store.encoding());
+        let Cursor {
+            ws,
+            file,
+            doc,
+            offset,
+            encoding,
+        } = cursor;
         let highlights = navigation::highlights(ws, file, offset)
             .into_iter()
             .map(|(range, kind)| DocumentHighlight {
-                range: convert::range(doc, range, store.encoding()),
+                range: convert::range(doc, range, encoding),
                 kind: Some(match kind {
                     navigation::HighlightKind::Read => DocumentHighlightKind::READ,
                     navigation::HighlightKind::Write => DocumentHighlightKind::WRITE,
@@ -570,15 +587,19 @@ impl LanguageServer for Backend {
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
         let store = self.state.store();
-        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+        let Some(cursor) = store.cursor(&params.text_document.uri, params.position) else {
             return Ok(None);
         };
-        let ws = &folder.workspace;
-        let doc = ws.document(file);
-        let offset = convert::offset(doc, params.position, store.encoding());
+        let Cursor {
+            ws,
+            file,
+            doc,
+            offset,
+            encoding,
+        } = cursor;
         match rename::prepare_rename(ws, file, offset) {
             Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-                range: convert::range(doc, range, store.encoding()),
+                range: convert::range(doc, range, encoding),
                 placeholder,
             })),
             Err(e) => Err(request_failed(e.to_string())),
@@ -589,12 +610,16 @@ impl LanguageServer for Backend {
         let at = params.text_document_position;
         let document_changes = self.state.settings().document_changes;
         let store = self.state.store();
-        let Some((folder, file)) = store.locate(&at.text_document.uri) else {
+        let Some(cursor) = store.cursor(&at.text_document.uri, at.position) else {
             return Ok(None);
         };
-        let ws = &folder.workspace;
-        let encoding = store.encoding();
-        let offset = convert::offset(ws.document(file), at.position, encoding);
+        let Cursor {
+            ws,
+            file,
+            offset,
+            encoding,
+            ..
+        } = cursor;
         let edits = rename::rename(ws, file, offset, &params.new_name)
             .map_err(|e| request_failed(e.to_string()))?;
         let mut per_file = Vec::new();
@@ -650,11 +675,11 @@ impl LanguageServer for Backend {
         let Some((folder, file)) = store.locate(&params.text_document.uri) else {
             return Ok(None);
         };
-        let ws = &folder.workspace;
+        let (ws, encoding) = (&folder.workspace, store.encoding());
         let doc = ws.document(file);
         let symbols = symbols::document_symbols(ws, file)
             .into_iter()
-            .map(|s| document_symbol(doc, s, store.encoding()))
+            .map(|s| document_symbol(doc, s, encoding))
             .collect();
         Ok(Some(DocumentSymbolResponse::Nested(symbols)))
     }

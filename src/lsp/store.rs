@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use ropey::Rope;
 use rustc_hash::FxHashMap;
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
 use crate::config::{self, Config, ConfigError};
@@ -47,6 +47,15 @@ fn load_config(root: &Path) -> (Config, Option<ConfigError>) {
         Ok(config) => (config, None),
         Err(e) => (Config::default(), Some(e)),
     }
+}
+
+/// Where a request points: a document of a workspace and a byte offset in it.
+pub struct Cursor<'a> {
+    pub ws: &'a Workspace,
+    pub file: FileId,
+    pub doc: &'a Document,
+    pub offset: usize,
+    pub encoding: Encoding,
 }
 
 pub struct OpenDocument {
@@ -97,6 +106,21 @@ impl Store {
             .filter(|f| path.starts_with(&f.root) || f.workspace.file_id(&path).is_some())
             .max_by_key(|f| f.root.components().count())
             .and_then(|f| f.workspace.file_id(&path).map(|id| (f, id)))
+    }
+
+    /// The document at `uri` and the byte offset of `position` in it, for a request.
+    pub fn cursor(&self, uri: &Uri, position: Position) -> Option<Cursor<'_>> {
+        let (folder, file) = self.locate(uri)?;
+        let ws = &folder.workspace;
+        let doc = ws.document(file);
+        let encoding = self.encoding();
+        Some(Cursor {
+            ws,
+            file,
+            doc,
+            offset: convert::offset(doc, position, encoding),
+            encoding,
+        })
     }
 
     /// Opens (or re-opens) a document; returns its folder and whether entity definitions

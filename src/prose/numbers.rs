@@ -19,23 +19,8 @@ pub struct NumberExpr {
     pub class: NumberClass,
 }
 
-const SCALE_WORDS: &[&str] = &[
-    "hundred",
-    "hundreds",
-    "thousand",
-    "thousands",
-    "million",
-    "millions",
-    "billion",
-    "billions",
-    "trillion",
-    "trillions",
-    "dozen",
-    "dozens",
-    "bn",
-    "tn",
-    "mn",
-];
+/// Abbreviated scales that follow a number with a space: `1.2 bn`.
+const SCALE_ABBREVIATIONS: &[&str] = &["bn", "tn", "mn"];
 /// Scale words that make a number phrase on their own (`hundreds`, `a dozen`).
 const PHRASE_SCALES: &[&str] = &[
     "hundred",
@@ -419,7 +404,11 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
     // Words after: scale, per cent, currency code, `years old`, month, `a.m.`.
     if let Some(word) = s.next_word(end) {
         let w = s.word(word);
-        if SCALE_WORDS.iter().any(|x| x.eq_ignore_ascii_case(w)) {
+        if PHRASE_SCALES
+            .iter()
+            .chain(SCALE_ABBREVIATIONS)
+            .any(|x| x.eq_ignore_ascii_case(w))
+        {
             end = word.1;
             plain_four_digits = false;
         } else if w == "per" && s.next_word(word.1).is_some_and(|n| s.word(n) == "cent") {
