@@ -619,7 +619,7 @@ def bench_rumdl(args, tmp, articles, out, children):
         return
     try:
         version = subprocess.run([exe, "--version"], capture_output=True, text=True,
-                                 timeout=20).stdout.strip()
+                                 timeout=20).stdout.strip().split("\n")[0]
     except (OSError, subprocess.SubprocessError) as e:
         out["rumdl"] = {"skipped": f"rumdl cannot run: {e}"}
         return
@@ -636,7 +636,7 @@ def bench_rumdl(args, tmp, articles, out, children):
                        str(args.log_dir / "rumdl.stderr"))
     children.append(client)
     try:
-        initialize(client, folder, False, args.timeout)
+        _, encoding, _ = initialize(client, folder, False, args.timeout)
         client.notify("initialized", {})
         settle(client, 0.3)
         # Does rumdl put the version on its publishes?  Probe with one open.
@@ -657,7 +657,7 @@ def bench_rumdl(args, tmp, articles, out, children):
             opens, counts = measure_opens(client, d, n_open, timeout, versioned)
             res[f"open_{label}"] = stats(opens) | {"diagnostics": counts[-1]}
             open_doc(client, d, timeout, versioned)
-            keys = measure_keystrokes(client, d, n_keys, "utf-16", timeout, versioned)
+            keys = measure_keystrokes(client, d, n_keys, encoding, timeout, versioned)
             res[f"keystroke_{label}"] = stats(keys)
             res[f"extra_publishes_after_{label}"] = count_extra_publishes(client, d, 0.5)
             close_doc(client, d)
@@ -729,9 +729,9 @@ def report(out):
     if "skipped" in r:
         note = f"rumdl skipped: {r['skipped']}"
     else:
-        note = f"rumdl {r.get('version', '')}" + ("" if r.get("publishes_version")
-                                                  else " (publishes without a version: matched "
-                                                       "by the first publish after the change)")
+        note = f"rumdl {r.get('version', '')}"
+        if r.get("publishes_version") is False:
+            note += " (publishes without a version: matched by the first publish after the change)"
         for label in ("5KB", "1MB"):
             for kind, title in (("open", "didOpen -> diagnostics"), ("keystroke", "keystroke -> diagnostics")):
                 s = r.get(f"{kind}_{label}")
@@ -739,7 +739,7 @@ def report(out):
                     m, p = fmt_ms(s)
                     rumdl_rows.append((f"{title}, {label} (n={s['n']})", m, p, "", ""))
         if "error" in r:
-            note += f"\n  rumdl error: {r['error']}"
+            note += f" FAILED, its figures are missing or partial:\n  {r['error']}"
 
     head = ("newsmark lsp", "median", "p95", "budget", "")
     width = max(len(x[0]) for x in rows + rumdl_rows + [head]) + 2
@@ -759,7 +759,9 @@ def report(out):
         for x in rumdl_rows:
             print(line(x))
     print(note)
-    print(f"\nposition encoding {out['position_encoding']}; indexing progress: "
+    print(f"\n{out['cores']} cores, load average {out['load_average_at_start']:.2f} at the start "
+          "(other work on the machine inflates every figure)")
+    print(f"position encoding {out['position_encoding']}; indexing progress: "
           f"{'; '.join(out['indexing']['progress_messages']) or '-'}")
     failed = [k for k, v in budgets.items() if not v["pass"]]
     print("budgets: " + ("all PASS" if not failed else "FAIL: " + ", ".join(failed)))
@@ -805,7 +807,8 @@ def main():
         raise KeyboardInterrupt(f"signal {signum}")
 
     signal.signal(signal.SIGTERM, on_signal)
-    out = {"server": str(server), "date": time.strftime("%Y-%m-%d %H:%M:%S"), "cores": os.cpu_count()}
+    out = {"server": str(server), "date": time.strftime("%Y-%m-%d %H:%M:%S"), "cores": os.cpu_count(),
+           "load_average_at_start": os.getloadavg()[0]}
     ok = False
     try:
         articles = bench_newsmark(args, corpus, tmp, out, children)
@@ -818,6 +821,10 @@ def main():
         print(f"error: {e}", file=sys.stderr)
         out["error"] = str(e)
         return_code = 2
+    except KeyboardInterrupt as e:
+        print(f"interrupted ({e or 'Ctrl-C'}): stopping the servers", file=sys.stderr)
+        out["error"] = "interrupted"
+        return_code = 130
     else:
         return_code = 0 if ok else 1
     finally:

@@ -188,28 +188,45 @@ impl EntityIndex {
         };
         let bytes = text.as_bytes();
         let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
         let mut out = Vec::new();
         let mut i = range.start;
+        // Word by word: a name can only start where a word does.
         while i < range.end {
-            // A name's first byte is ASCII or a UTF-8 lead byte, so `i` is a char boundary
-            // whenever `may_start` holds.
-            if !self.name_starts.may_start(&bytes[i..range.end])
-                || is_word(text[..i].chars().next_back())
-            {
+            let b = bytes[i];
+            if b < 0x80 && !b.is_ascii_alphanumeric() {
                 i += 1;
                 continue;
             }
-            let input = Input::new(text).span(i..range.end).anchored(Anchored::Yes);
-            match matcher.find(input) {
-                Some(m) if !is_word(text[m.end()..].chars().next()) => {
+            if b >= 0x80 && !char_at(i).is_alphanumeric() {
+                i += char_at(i).len_utf8();
+                continue;
+            }
+            let at_word_start = i == range.start || !is_word(text[..i].chars().next_back());
+            if at_word_start && self.name_starts.may_start(&bytes[i..range.end]) {
+                let input = Input::new(text).span(i..range.end).anchored(Anchored::Yes);
+                if let Some(m) = matcher.find(input)
+                    && !is_word(text[m.end()..].chars().next())
+                {
                     out.push(NameMatch {
                         start: m.start(),
                         end: m.end(),
                         entities: &self.patterns[m.pattern().as_usize()].1,
                     });
                     i = m.end();
+                    continue;
                 }
-                _ => i += 1,
+            }
+            // Skip the rest of this word.
+            loop {
+                while i < range.end && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                if i < range.end && bytes[i] >= 0x80 && char_at(i).is_alphanumeric() {
+                    i += char_at(i).len_utf8();
+                    continue;
+                }
+                break;
             }
         }
         out

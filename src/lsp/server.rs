@@ -351,8 +351,20 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let path = convert::path_of(&doc.uri);
-        let (folder, changed) = self.state.store().open(doc.uri, doc.version, doc.text);
+        let (folder, changed, unindexed) = {
+            let mut store = self.state.store();
+            let (folder, changed) = store.open(doc.uri, doc.version, doc.text);
+            (folder, changed, std::mem::take(&mut store.unindexed))
+        };
         self.after_change(path, folder, changed);
+        if !unindexed.is_empty() {
+            // A file outside every workspace folder: read its workspace (the registry next to
+            // it, say) in the background, as for a folder.
+            let client = self.client.clone();
+            let state = self.state.clone();
+            let progress = self.state.settings().work_done_progress;
+            tokio::spawn(async move { index_folders(&client, &state, unindexed, progress).await });
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {

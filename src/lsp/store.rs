@@ -69,6 +69,8 @@ pub struct Store {
     pub encoding: Option<Encoding>,
     pub folders: Vec<Folder>,
     pub open: FxHashMap<PathBuf, OpenDocument>,
+    /// Roots of folders made for files outside every workspace folder, still to be read.
+    pub unindexed: Vec<PathBuf>,
 }
 
 impl Store {
@@ -94,6 +96,7 @@ impl Store {
             path.parent()
                 .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
         });
+        self.unindexed.push(root.clone());
         self.folders.push(Folder::new(root));
         self.folders.len() - 1
     }
