@@ -700,29 +700,12 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        let store = self.state.store();
-        let mut out = Vec::new();
-        for folder in &store.folders {
-            let ws = &folder.workspace;
-            for (file, symbol) in symbols::workspace_symbols(ws, &params.query) {
-                let doc = ws.document(file);
-                let Some(uri) = convert::uri_of(&doc.path) else {
-                    continue;
-                };
-                out.push(WorkspaceSymbol {
-                    name: symbol.name,
-                    kind: symbol_kind(symbol.kind),
-                    tags: None,
-                    container_name: symbol.detail,
-                    location: OneOf::Left(Location::new(
-                        uri,
-                        convert::range(doc, symbol.selection_range, store.encoding()),
-                    )),
-                    data: None,
-                });
-            }
-        }
-        Ok(Some(WorkspaceSymbolResponse::Nested(out)))
+        // Fuzzy matching over every entity and source of every folder: off the I/O task.
+        let state = self.state.clone();
+        let found = tokio::task::spawn_blocking(move || workspace_symbols(&state, &params.query))
+            .await
+            .unwrap_or_default();
+        Ok(Some(WorkspaceSymbolResponse::Nested(found)))
     }
 
     async fn diagnostic(
@@ -749,31 +732,66 @@ impl LanguageServer for Backend {
         &self,
         _: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
-        let store = self.state.store();
-        let mut items = Vec::new();
-        for folder in &store.folders {
-            let ws = &folder.workspace;
-            for (file, doc) in ws.documents() {
-                let Some(uri) = convert::uri_of(&doc.path) else {
-                    continue;
-                };
-                let version = store.open.get(&doc.path).map(|o| i64::from(o.version));
-                items.push(WorkspaceDocumentDiagnosticReport::Full(
-                    WorkspaceFullDocumentDiagnosticReport {
-                        uri,
-                        version,
-                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                            result_id: None,
-                            items: lsp_diagnostics(ws, file, store.encoding()),
-                        },
-                    },
-                ));
-            }
-        }
+        // Every document of every folder: off the I/O task.
+        let state = self.state.clone();
+        let items = tokio::task::spawn_blocking(move || workspace_reports(&state))
+            .await
+            .unwrap_or_default();
         Ok(WorkspaceDiagnosticReportResult::Report(
             WorkspaceDiagnosticReport { items },
         ))
     }
+}
+
+fn workspace_symbols(state: &Shared, query: &str) -> Vec<WorkspaceSymbol> {
+    let store = state.store();
+    let mut out = Vec::new();
+    for folder in &store.folders {
+        let ws = &folder.workspace;
+        for (file, symbol) in symbols::workspace_symbols(ws, query) {
+            let doc = ws.document(file);
+            let Some(uri) = convert::uri_of(&doc.path) else {
+                continue;
+            };
+            out.push(WorkspaceSymbol {
+                name: symbol.name,
+                kind: symbol_kind(symbol.kind),
+                tags: None,
+                container_name: symbol.detail,
+                location: OneOf::Left(Location::new(
+                    uri,
+                    convert::range(doc, symbol.selection_range, store.encoding()),
+                )),
+                data: None,
+            });
+        }
+    }
+    out
+}
+
+fn workspace_reports(state: &Shared) -> Vec<WorkspaceDocumentDiagnosticReport> {
+    let store = state.store();
+    let mut items = Vec::new();
+    for folder in &store.folders {
+        let ws = &folder.workspace;
+        for (file, doc) in ws.documents() {
+            let Some(uri) = convert::uri_of(&doc.path) else {
+                continue;
+            };
+            let version = store.open.get(&doc.path).map(|o| i64::from(o.version));
+            items.push(WorkspaceDocumentDiagnosticReport::Full(
+                WorkspaceFullDocumentDiagnosticReport {
+                    uri,
+                    version,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: None,
+                        items: lsp_diagnostics(ws, file, store.encoding()),
+                    },
+                },
+            ));
+        }
+    }
+    items
 }
 
 fn request_failed(message: String) -> tower_lsp_server::jsonrpc::Error {
