@@ -17,20 +17,37 @@ pub struct FileId(pub u32);
 pub struct Document {
     pub path: PathBuf,
     pub text: String,
+    /// The parse; its `prose_mask` is moved out to [`Document::prose_mask`].
     pub syntax: SyntaxFile,
     pub line_index: LineIndex,
+    /// The prose mask: as large as the text, so a server drops it for documents nobody is
+    /// looking at ([`Document::release_mask`]) and it is rebuilt when next needed.
+    mask: OnceLock<String>,
 }
 
 impl Document {
     pub fn new(path: PathBuf, text: String) -> Document {
-        let syntax = syntax::parse(&text);
+        let mut syntax = syntax::parse(&text);
+        let mask = OnceLock::from(std::mem::take(&mut syntax.prose_mask));
         let line_index = LineIndex::new(&text);
         Document {
             path,
             text,
             syntax,
             line_index,
+            mask,
         }
+    }
+
+    /// See [`SyntaxFile::prose_mask`](crate::syntax::SyntaxFile::prose_mask).
+    pub fn prose_mask(&self) -> &str {
+        self.mask
+            .get_or_init(|| syntax::parse(&self.text).prose_mask)
+    }
+
+    /// Frees the prose mask until it is needed again.
+    pub fn release_mask(&mut self) {
+        self.mask = OnceLock::new();
     }
 }
 
@@ -164,18 +181,21 @@ impl EntityIndex {
             match self.mentions.get_mut(mention.id.as_str()) {
                 Some(list) => list.push(at),
                 None => {
-                    self.mentions.insert(mention.id.clone(), vec![at]);
+                    self.mentions.insert(mention.id.to_string(), vec![at]);
                 }
             }
         }
     }
 
     fn remove_mentions(&mut self, file: FileId, mentions: &[crate::syntax::Mention]) {
-        for mention in mentions {
-            if let Some(list) = self.mentions.get_mut(mention.id.as_str()) {
+        // Each id once: an article names the same entity many times, and each pass walks the
+        // id's list for the whole workspace.
+        let ids: rustc_hash::FxHashSet<&str> = mentions.iter().map(|m| m.id.as_str()).collect();
+        for id in ids {
+            if let Some(list) = self.mentions.get_mut(id) {
                 list.retain(|m| m.file != file);
                 if list.is_empty() {
-                    self.mentions.remove(mention.id.as_str());
+                    self.mentions.remove(id);
                 }
             }
         }

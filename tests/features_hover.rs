@@ -259,7 +259,7 @@ fn assert_hovers_agree_with_the_rules(ws: &Workspace) {
                 .any(|d| d.rule == rule && inside.contains_range(d.range))
         };
         for block in &doc.syntax.blocks {
-            for number in numbers::find(&doc.syntax.prose_mask, block.range) {
+            for number in numbers::find(doc.prose_mask(), block.range) {
                 let place = format!("{}:{}", doc.path.display(), number.range.start);
                 let h = hover(ws, file, number.range.start).expect("every number has a hover");
                 assert_eq!(h.range, number.range, "{place}");

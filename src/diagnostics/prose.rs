@@ -72,7 +72,7 @@ impl Claim {
 pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>) {
     let doc = workspace.document(file);
     let syntax = &doc.syntax;
-    let mask = syntax.prose_mask.as_str();
+    let mask = doc.prose_mask();
     let config = &workspace.config;
     let cues = Cues::new(config.cues.iter().map(String::as_str));
     let wants_names = config.severity(Rule::UnlinkedMention).is_some();

@@ -33,7 +33,7 @@ pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>)
     }
 
     for mention in &syntax.mentions {
-        if index.definitions.contains_key(&mention.id) {
+        if index.definitions.contains_key(mention.id.as_str()) {
             continue;
         }
         let place = match mention.kind {

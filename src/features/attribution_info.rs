@@ -52,8 +52,9 @@ pub(crate) struct NumberAttribution {
 
 /// The number at `offset` (its end counts, as for every target) and how it is attributed.
 pub(crate) fn number_at(ws: &Workspace, file: FileId, offset: usize) -> Option<NumberAttribution> {
-    let syntax = &ws.document(file).syntax;
-    let mask = syntax.prose_mask.as_str();
+    let doc = ws.document(file);
+    let syntax = &doc.syntax;
+    let mask = doc.prose_mask();
     let touches = |r: TextRange| r.start <= offset && offset <= r.end;
     let block = syntax.blocks.iter().find(|b| touches(b.range))?;
     let number = numbers::find(mask, block.range)
@@ -76,8 +77,11 @@ pub(crate) fn number_at(ws: &Workspace, file: FileId, offset: usize) -> Option<N
         .find(|s| s.contains(number.range.start))?;
     let mut cited: Vec<String> = Vec::new();
     for c in &syntax.citations {
-        if c.claim.is_none() && sentence.contains(c.range.start) && !cited.contains(&c.id) {
-            cited.push(c.id.clone());
+        if c.claim.is_none()
+            && sentence.contains(c.range.start)
+            && !cited.iter().any(|id| *id == c.id)
+        {
+            cited.push(c.id.to_string());
         }
     }
     if !cited.is_empty() {

@@ -145,7 +145,7 @@ fn mention_id(doc: &Document, line: TextRange, offset: usize) -> Option<TextRang
     }
     // The mask keeps a half-typed `@` and marks a parsed one `E`; code, URLs and comments
     // are masked otherwise.
-    if !matches!(doc.syntax.prose_mask.as_bytes()[at], b'@' | b'E') {
+    if !matches!(doc.prose_mask().as_bytes()[at], b'@' | b'E') {
         return None;
     }
     Some(TextRange::new(start, id_run_end(bytes, offset, line.end)))
@@ -171,7 +171,7 @@ fn citation_id(doc: &Document, line: TextRange, offset: usize) -> Option<TextRan
         .iter()
         .any(|c| c.claim.is_none() && c.range.start == open)
         || syntax.errors.iter().any(|e| e.range.start == open);
-    if !parsed && syntax.prose_mask.as_bytes()[open] != b'[' {
+    if !parsed && doc.prose_mask().as_bytes()[open] != b'[' {
         return None;
     }
     Some(TextRange::new(start, id_run_end(bytes, offset, line.end)))
@@ -360,7 +360,7 @@ fn claim_attributes(
         && bytes[brace - 1] == b']'
         && !is_escaped(bytes, from, brace - 1);
     // An unparsed `{` is kept in the mask; in code, a comment or a URL it is not.
-    if !opens_span || syntax.prose_mask.as_bytes()[brace] != b'{' {
+    if !opens_span || doc.prose_mask().as_bytes()[brace] != b'{' {
         return None;
     }
     Some(TextRange::new(brace + 1, block.end))

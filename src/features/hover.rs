@@ -185,7 +185,7 @@ pub(crate) fn source_card(ws: &Workspace, file: FileId, id: &str, citing: usize)
 /// source twice counts once.
 pub(crate) fn citing_sentences(doc: &Document) -> HashMap<&str, usize> {
     let syntax = &doc.syntax;
-    let mask = syntax.prose_mask.as_str();
+    let mask = doc.prose_mask();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     if syntax.citations.is_empty() {
         return counts;
@@ -196,7 +196,7 @@ pub(crate) fn citing_sentences(doc: &Document) -> HashMap<&str, usize> {
         .iter()
         .map(|c| {
             let reach = match c.claim {
-                Some(claim) => syntax.claims[claim].range,
+                Some(claim) => syntax.claims[claim as usize].range,
                 None => TextRange::new(c.range.start, c.range.start + 1),
             };
             (c.id.as_str(), reach)

@@ -119,14 +119,14 @@ pub fn highlights(ws: &Workspace, file: FileId, offset: usize) -> Vec<(TextRange
                 syntax
                     .mentions
                     .iter()
-                    .filter(|m| &m.id == id)
+                    .filter(|m| m.id == id)
                     .map(|m| (m.target, HighlightKind::Read)),
             ),
             DefinitionKind::Source => out.extend(
                 syntax
                     .citations
                     .iter()
-                    .filter(|c| &c.id == id)
+                    .filter(|c| c.id == id)
                     .map(|c| (c.range, HighlightKind::Read)),
             ),
         }

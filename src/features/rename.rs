@@ -110,7 +110,7 @@ pub fn rename(
             }
             let ranges = edits.entry(*file).or_default();
             ranges.extend(sources.filter(|d| &d.id.text == id).map(|d| d.id.range));
-            for citation in doc.syntax.citations.iter().filter(|c| &c.id == id) {
+            for citation in doc.syntax.citations.iter().filter(|c| c.id == id) {
                 // Both `[^id]` and `^id` end with the id, apart from the citation's `]`.
                 let end = match citation.claim {
                     Some(_) => citation.range.end,

@@ -76,7 +76,7 @@ pub fn at(workspace: &Workspace, file: FileId, offset: usize) -> Vec<Found> {
         let id_start = m.target.end - m.id.len();
         return vec![Found {
             target: Target::Entity {
-                id: m.id.clone(),
+                id: m.id.to_string(),
                 via: EntityVia::Mention(m.kind),
             },
             range: m.range,
@@ -90,7 +90,7 @@ pub fn at(workspace: &Workspace, file: FileId, offset: usize) -> Vec<Found> {
         };
         return vec![Found {
             target: Target::Source {
-                id: c.id.clone(),
+                id: c.id.to_string(),
                 file,
                 via,
             },
@@ -104,7 +104,7 @@ pub fn at(workspace: &Workspace, file: FileId, offset: usize) -> Vec<Found> {
     };
     let index = workspace.index();
     index
-        .find_names(&syntax.prose_mask, block.range)
+        .find_names(doc.prose_mask(), block.range)
         .into_iter()
         .filter(|n| n.start <= offset && offset <= n.end)
         .flat_map(|n| {

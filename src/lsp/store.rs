@@ -172,7 +172,7 @@ impl Store {
             Some(text) => {
                 self.folders[folder]
                     .workspace
-                    .set_document(Document::new(path, text));
+                    .set_document(closed(path, text));
             }
             None => self.folders[folder].workspace.remove_document(&path),
         }
@@ -196,7 +196,7 @@ impl Store {
         let folder = self.folder_index(path);
         self.folders[folder]
             .workspace
-            .set_document(Document::new(path.to_path_buf(), text));
+            .set_document(closed(path.to_path_buf(), text));
         Some(folder)
     }
 
@@ -235,6 +235,14 @@ impl Store {
     }
 }
 
+/// A document no editor holds open: its prose mask is freed until a request needs it (only
+/// open documents are analysed as they change).
+fn closed(path: PathBuf, text: String) -> Document {
+    let mut doc = Document::new(path, text);
+    doc.release_mask();
+    doc
+}
+
 /// Reads a `.news` file if it is readable UTF-8.
 pub fn read_news_file(path: &Path) -> Option<String> {
     let bytes = std::fs::read(path).ok()?;
@@ -252,8 +260,10 @@ pub fn read_folder(root: &Path) -> Vec<Document> {
         .map(ignore::DirEntry::into_path)
         .filter(|p| p.extension().is_some_and(|e| e == "news"))
         .collect();
+    // Masks are dropped as soon as each document is parsed, so the next parse on the same
+    // thread reuses the memory instead of the heap growing by a copy of the workspace.
     paths
         .into_par_iter()
-        .filter_map(|path| read_news_file(&path).map(|text| Document::new(path, text)))
+        .filter_map(|path| read_news_file(&path).map(|text| closed(path, text)))
         .collect()
 }

@@ -213,6 +213,14 @@ pub(super) fn parse(text: &str) -> SyntaxFile {
     p.file.blocks = blocks;
 
     let Parser { mut file, mask, .. } = p;
+    // A workspace keeps every parse for the whole session: no spare capacity.
+    file.blocks.shrink_to_fit();
+    file.definitions.shrink_to_fit();
+    file.mentions.shrink_to_fit();
+    file.citations.shrink_to_fit();
+    file.claims.shrink_to_fit();
+    file.suppressions.shrink_to_fit();
+    file.errors.shrink_to_fit();
     // Only whole characters are ever overwritten, with ASCII, so this cannot fail.
     file.prose_mask = String::from_utf8(mask).unwrap_or_else(|e| {
         debug_assert!(false, "prose mask split a character: {e}");
@@ -624,7 +632,7 @@ fn check_field_value(p: &mut Parser, index: usize, key: &str, value: &Spanned) {
             } else {
                 p.file.mentions.push(Mention {
                     kind: MentionKind::By,
-                    id: value.text[1..].to_string(),
+                    id: value.text[1..].into(),
                     target: value.range,
                     range: value.range,
                 });

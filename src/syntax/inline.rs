@@ -281,7 +281,7 @@ impl Scanner<'_, '_> {
         self.p.mask_with(target, MENTION);
         self.p.file.mentions.push(Mention {
             kind: MentionKind::Bare,
-            id: self.p.text[i + 1..target.end].to_string(),
+            id: self.p.text[i + 1..target.end].into(),
             target,
             range: target,
         });
@@ -347,7 +347,7 @@ impl Scanner<'_, '_> {
         if id_len(inner.as_bytes()) == inner.len() && !inner.is_empty() {
             self.p.mask_with(range, HIDDEN);
             self.p.file.citations.push(Citation {
-                id: inner.to_string(),
+                id: inner.into(),
                 range,
                 claim: None,
             });
@@ -377,7 +377,7 @@ impl Scanner<'_, '_> {
             if id_len(id.as_bytes()) == id.len() && !id.is_empty() {
                 self.p.file.mentions.push(Mention {
                     kind: MentionKind::Link,
-                    id: id.to_string(),
+                    id: id.into(),
                     target,
                     range,
                 });
@@ -438,9 +438,9 @@ impl Scanner<'_, '_> {
                     range,
                 });
                 self.p.file.citations.push(Citation {
-                    id: id.to_string(),
+                    id: id.into(),
                     range,
-                    claim: Some(index),
+                    claim: Some(index as u32),
                 });
                 return;
             }
@@ -459,7 +459,7 @@ impl Scanner<'_, '_> {
                 });
                 self.p.file.mentions.push(Mention {
                     kind: MentionKind::Speaker,
-                    id: id.to_string(),
+                    id: id.into(),
                     target: range,
                     range,
                 });

@@ -11,6 +11,7 @@ mod block;
 mod inline;
 pub mod line_index;
 
+pub use compact_str::CompactString;
 pub use line_index::{Encoding, LineCol, LineIndex};
 
 /// A half-open byte range into a file's text.
@@ -175,7 +176,9 @@ pub enum MentionKind {
 #[derive(Clone, Debug)]
 pub struct Mention {
     pub kind: MentionKind,
-    pub id: String,
+    /// Ids are short: stored inline, with no allocation of their own (a workspace holds
+    /// hundreds of thousands of them).
+    pub id: CompactString,
     /// The `@id` itself.
     pub target: TextRange,
     /// The whole construct: equal to `target` except for links, where it covers `[text](@id)`.
@@ -185,10 +188,10 @@ pub struct Mention {
 /// A `[^id]` citation, or a `^id` attribute of a claim span.
 #[derive(Clone, Debug)]
 pub struct Citation {
-    pub id: String,
+    pub id: CompactString,
     pub range: TextRange,
     /// Index into `claims` when the citation is a claim span attribute.
-    pub claim: Option<usize>,
+    pub claim: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
