@@ -208,22 +208,22 @@ impl EntityIndex {
         };
         let bytes = text.as_bytes();
         let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
         let mut out = Vec::new();
         let mut i = range.start;
-        // Word by word: a name can only start where a word does.
+        // Whether the character before `i` is a letter or digit: a name only starts where a
+        // word does. Carried along instead of decoded backwards at every position.
+        let mut after_word = is_word(text[..i].chars().next_back());
         while i < range.end {
             let b = bytes[i];
-            if b < 0x80 && !b.is_ascii_alphanumeric() {
-                i += 1;
-                continue;
-            }
-            if b >= 0x80 && !char_at(i).is_alphanumeric() {
-                i += char_at(i).len_utf8();
-                continue;
-            }
-            let at_word_start = i == range.start || !is_word(text[..i].chars().next_back());
-            if at_word_start && self.name_starts.may_start(&bytes[i..range.end]) {
+            let (word, len) = if b < 0x80 {
+                (b.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            // A name's first byte is ASCII or a UTF-8 lead byte, so `i` is a char boundary
+            // whenever `may_start` holds.
+            if word && !after_word && self.name_starts.may_start(&bytes[i..range.end]) {
                 let input = Input::new(text).span(i..range.end).anchored(Anchored::Yes);
                 if let Some(m) = matcher.find(input)
                     && !is_word(text[m.end()..].chars().next())
@@ -234,20 +234,12 @@ impl EntityIndex {
                         entities: &self.patterns[m.pattern().as_usize()].1,
                     });
                     i = m.end();
+                    after_word = is_word(text[..i].chars().next_back());
                     continue;
                 }
             }
-            // Skip the rest of this word.
-            loop {
-                while i < range.end && bytes[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-                if i < range.end && bytes[i] >= 0x80 && char_at(i).is_alphanumeric() {
-                    i += char_at(i).len_utf8();
-                    continue;
-                }
-                break;
-            }
+            after_word = word;
+            i += len;
         }
         out
     }

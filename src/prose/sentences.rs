@@ -11,6 +11,13 @@ const ABBREVIATIONS: &[&str] = &[
     "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "approx",
 ];
 
+/// Offset of the first `…`; the searcher is built once, not per block.
+fn ellipsis(bytes: &[u8]) -> Option<usize> {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("…".as_bytes()));
+    FINDER.find(bytes)
+}
+
 fn is_terminal(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')
 }
@@ -59,14 +66,12 @@ pub fn split(mask: &str, block: TextRange, quotes: &[Quotation]) -> Vec<TextRang
     let mut start = block.start;
     let mut quote_index = 0;
     let mut i = block.start;
-    let mut next_ellipsis =
-        memchr::memmem::find(&bytes[i..block.end], "…".as_bytes()).map(|k| i + k);
+    let mut next_ellipsis = ellipsis(&bytes[i..block.end]).map(|k| i + k);
     while i < block.end {
         // Stops are `.`, `!`, `?` and `…`.
         let ascii_stop = memchr::memchr3(b'.', b'!', b'?', &bytes[i..block.end]);
         if next_ellipsis.is_some_and(|e| e < i) {
-            next_ellipsis =
-                memchr::memmem::find(&bytes[i..block.end], "…".as_bytes()).map(|k| i + k);
+            next_ellipsis = ellipsis(&bytes[i..block.end]).map(|k| i + k);
         }
         let Some(at) = [ascii_stop.map(|k| i + k), next_ellipsis]
             .into_iter()
