@@ -692,3 +692,29 @@ async fn workspace_folders_can_be_added_later() {
     assert!(client.diagnostics(&article, 1).await.is_empty());
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn closing_a_document_clears_its_diagnostics_and_the_disk_version_returns() {
+    let on_disk = "@ssu lost 13 soldiers.\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", on_disk)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ghost lost 13 soldiers.\n").await;
+    assert_eq!(summary(&client.diagnostics(&article, 1).await).len(), 2);
+    client
+        .notify("textDocument/didClose", json!({"textDocument": {"uri": article}}))
+        .await;
+    let cleared = client
+        .wait_for("textDocument/publishDiagnostics", |p| p["uri"] == article)
+        .await;
+    assert!(cleared["diagnostics"].as_array().unwrap().is_empty());
+    // The workspace holds the file as it is on disk again: its @ssu mention counts.
+    let references = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": uri(&root.join("entities.news"))}, "position": position(5, 3), "context": {"includeDeclaration": false}}),
+        )
+        .await;
+    assert_eq!(references.as_array().unwrap().len(), 1, "{references}");
+    client.shutdown().await;
+}
