@@ -702,7 +702,10 @@ async fn closing_a_document_clears_its_diagnostics_and_the_disk_version_returns(
     client.open(&article, 1, "@ghost lost 13 soldiers.\n").await;
     assert_eq!(summary(&client.diagnostics(&article, 1).await).len(), 2);
     client
-        .notify("textDocument/didClose", json!({"textDocument": {"uri": article}}))
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": article}}),
+        )
         .await;
     let cleared = client
         .wait_for("textDocument/publishDiagnostics", |p| p["uri"] == article)
