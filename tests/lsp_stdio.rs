@@ -113,3 +113,26 @@ fn a_short_session_over_stdio() {
         "exit after shutdown is a clean exit: {status}"
     );
 }
+
+#[test]
+fn exit_without_shutdown_is_status_1() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("newsmark lsp starts");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&frame(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"processId": null, "capabilities": {}}}),
+        ))
+        .unwrap();
+    stdin
+        .write_all(&frame(json!({"jsonrpc": "2.0", "method": "exit"})))
+        .unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}

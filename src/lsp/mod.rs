@@ -5,22 +5,30 @@ mod convert;
 mod server;
 mod store;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
 pub use server::Backend;
 
-/// Serves one LSP session over the given streams until the client exits.
-pub async fn serve<I, O>(input: I, output: O)
+/// Serves one LSP session over the given streams until the client exits or the input ends.
+/// Returns whether the client asked for `shutdown` first (the protocol's clean ending).
+pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
-    let (service, socket) = LspService::new(Backend::new);
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let flag = shut_down.clone();
+    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
     Server::new(input, output, socket).serve(service).await;
+    shut_down.load(Ordering::SeqCst)
 }
 
-/// Serves over stdin and stdout.
+/// Serves over stdin and stdout. The exit status is 0 after `shutdown` then `exit`, and 1 when
+/// the session ended without `shutdown`, as the protocol asks.
 pub fn run_stdio() -> std::process::ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -32,6 +40,12 @@ pub fn run_stdio() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    std::process::ExitCode::SUCCESS
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Background work (indexing, the diagnostics worker) must not keep the process alive.
+    runtime.shutdown_background();
+    if clean {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(1)
+    }
 }

@@ -9,6 +9,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
@@ -26,6 +27,8 @@ use crate::workspace::{Document, FileId, Workspace};
 pub struct Backend {
     client: Client,
     state: Arc<Shared>,
+    /// Set by `shutdown`: the session then ends cleanly.
+    shut_down: Arc<AtomicBool>,
 }
 
 /// What the handlers and the diagnostics worker share.
@@ -69,7 +72,7 @@ impl Shared {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Backend {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
         let state = Arc::new(Shared {
             store: Mutex::new(Store::default()),
             dirty: Mutex::new(HashSet::new()),
@@ -77,7 +80,11 @@ impl Backend {
             settings: Mutex::new(Settings::default()),
         });
         tokio::spawn(diagnostics_worker(client.clone(), state.clone()));
-        Backend { client, state }
+        Backend {
+            client,
+            state,
+            shut_down,
+        }
     }
 
     /// After a change in `folder`: re-check the changed document, or every open document of the
@@ -345,6 +352,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
