@@ -168,6 +168,25 @@ mod tests {
     }
 
     #[test]
+    fn every_listed_abbreviation_keeps_the_sentence_whole() {
+        let listed = [
+            "U.S.", "Mr.", "Mrs.", "Dr.", "Gen.", "Gov.", "Lt.", "Jan.", "Feb.", "Mar.", "Apr.",
+            "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", "No.", "St.", "J.",
+        ];
+        for abbreviation in listed {
+            let text = format!("They met {abbreviation} Smith at 3.5 past. Then left.");
+            assert_eq!(
+                sentences(&text),
+                [
+                    format!("They met {abbreviation} Smith at 3.5 past."),
+                    "Then left.".to_string()
+                ],
+                "{abbreviation}"
+            );
+        }
+    }
+
+    #[test]
     fn quotes_hold_together_and_closers_belong_to_the_sentence() {
         let text = r#""It is noteworthy that the prisoner...emphasises that he was going. Not to fight," informs the SSU. He said: "We won." (Really.) Next one?"#;
         assert_eq!(
