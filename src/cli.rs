@@ -142,7 +142,7 @@ pub fn run_check(paths: &[PathBuf]) -> CheckRun {
         }
     }
     for (_, root, checked) in roots {
-        let config_path = root.join(config::FILE_NAME);
+        let config_path = clean(&root.join(config::FILE_NAME));
         let config = if config_path.is_file() {
             match Config::load(&config_path) {
                 Ok(config) => config,

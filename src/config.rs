@@ -235,7 +235,10 @@ pub fn find_root(path: &Path) -> PathBuf {
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     };
-    let absolute = std::path::absolute(&start).unwrap_or_else(|_| start.clone());
+    // Canonical, so `../other/dir` climbs from where it really is, not through the `..`.
+    let absolute = std::fs::canonicalize(&start)
+        .or_else(|_| std::path::absolute(&start))
+        .unwrap_or_else(|_| start.clone());
     for dir in absolute.ancestors() {
         if dir.join(FILE_NAME).is_file() {
             if dir == absolute || start.is_absolute() {
@@ -255,6 +258,7 @@ pub fn find_root(path: &Path) -> PathBuf {
 /// files the way the user would type them.
 fn relative_to_current_dir(dir: &Path) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     if let Ok(below) = dir.strip_prefix(&cwd) {
         return Some(if below.as_os_str().is_empty() {
             PathBuf::from(".")

@@ -223,7 +223,9 @@ impl EntityIndex {
             };
             // A name's first byte is ASCII or a UTF-8 lead byte, so `i` is a char boundary
             // whenever `may_start` holds.
-            if word && !after_word && self.name_starts.may_start(&bytes[i..range.end]) {
+            // Names usually start with a letter or digit, but `#MeToo` does not: any byte a
+            // name starts with is a candidate where no word runs into it.
+            if !after_word && self.name_starts.may_start(&bytes[i..range.end]) {
                 let input = Input::new(text).span(i..range.end).anchored(Anchored::Yes);
                 if let Some(m) = matcher.find(input)
                     && !is_word(text[m.end()..].chars().next())
@@ -425,5 +427,28 @@ mod tests {
             mentions_sorted(&EntityIndex::build(&docs))
         );
         assert_eq!(ws.entity("d").count(), 1);
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use crate::syntax::TextRange;
+
+    #[test]
+    fn names_starting_with_punctuation_are_found_at_word_boundaries() {
+        let mut ws = Workspace::new(PathBuf::from("."), Config::default());
+        ws.set_document(Document::new(
+            PathBuf::from("e.news"),
+            "[@metoo]: #MeToo\n  kind: event\n\n[@kyiv]: Kyiv\n  kind: place\n".to_string(),
+        ));
+        let text = "The #MeToo wave reached Kyiv, not Kyivstar or x#MeToo.";
+        let found: Vec<&str> = ws
+            .index()
+            .find_names(text, TextRange::new(0, text.len()))
+            .iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert_eq!(found, ["#MeToo", "Kyiv"]);
     }
 }

@@ -381,7 +381,11 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
                 class = NumberClass::Ordinal
             }
             "am" | "pm" => class = NumberClass::Time,
-            "s" if plain_four_digits => {}
+            // `the 1990s`: a decade is a time, whatever follows it.
+            "s" if plain_four_digits && is_year(core) => {
+                class = NumberClass::Year;
+                plain_four_digits = false;
+            }
             _ => plain_four_digits = false,
         }
     }
@@ -700,6 +704,7 @@ mod tests {
             ]
         );
         assert_eq!(numbers("a baby 1 month old"), [("1 month old", Age)]);
+        assert_eq!(numbers("Many 1990s veterans"), [("1990s", Year)]);
     }
 
     #[test]
