@@ -83,10 +83,6 @@ pub struct CheckRun {
     pub trouble: Vec<String>,
 }
 
-fn is_news_file(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "news")
-}
-
 /// `.news` files under `dir`, respecting .gitignore and friends, in a stable order.
 fn walk(dir: &Path, trouble: &mut Vec<String>) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -97,7 +93,9 @@ fn walk(dir: &Path, trouble: &mut Vec<String>) -> Vec<PathBuf> {
     {
         match entry {
             Ok(entry) => {
-                if entry.file_type().is_some_and(|t| t.is_file()) && is_news_file(entry.path()) {
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && crate::workspace::is_news_file(entry.path())
+                {
                     files.push(clean(entry.path()));
                 }
             }

@@ -13,6 +13,13 @@ use crate::syntax::{self, Definition, DefinitionKind, LineIndex, Spanned, Syntax
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
+/// Whether a path names an article or registry: `*.news`, or `*.news.md` for people whose
+/// other tools want a Markdown extension.
+pub fn is_news_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".news") || name.ends_with(".news.md")
+}
+
 #[derive(Debug)]
 pub struct Document {
     pub path: PathBuf,

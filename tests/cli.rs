@@ -245,3 +245,20 @@ fn a_file_named_twice_is_checked_once_and_paths_stay_readable() {
     let err = stderr(&out);
     assert!(err.contains("error: ../b/bad.news: not UTF-8"), "{err}");
 }
+
+#[test]
+fn news_md_files_are_articles_too() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "entities.news.md", REGISTRY);
+    write(dir.path(), "a.news.md", "@ssu lost 13 soldiers.\n");
+    write(dir.path(), "notes.md", "@nobody lost 14 soldiers.\n");
+    let out = newsmark(dir.path(), &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(&str, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("a.news.md", "unattributed-number")]);
+}

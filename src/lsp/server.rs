@@ -289,11 +289,19 @@ impl LanguageServer for Backend {
         } else {
             Encoding::Utf16
         };
-        let pull = caps
-            .text_document
-            .as_ref()
-            .is_some_and(|t| t.diagnostic.is_some());
         let workspace = caps.workspace.as_ref();
+        // Pull only when the client can also be told to pull again: a change in one file (a
+        // registry) changes other files' diagnostics, and without `workspace/diagnostic/refresh`
+        // they would stay stale until edited (Neovim 0.10 and 0.11 pull but cannot refresh).
+        let refreshable = workspace
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        let pull = refreshable
+            && caps
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some());
         let settings = Settings {
             pull_diagnostics: pull,
             watch_dynamically: workspace
@@ -862,7 +870,7 @@ fn document_symbol(doc: &Document, symbol: symbols::Symbol, encoding: Encoding) 
 }
 
 async fn register_watchers(client: &Client) {
-    let watchers = ["**/*.news", "**/newsmark.toml"]
+    let watchers = ["**/*.news", "**/*.news.md", "**/newsmark.toml"]
         .map(|glob| FileSystemWatcher {
             glob_pattern: GlobPattern::String(glob.to_string()),
             kind: None,

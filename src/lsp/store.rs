@@ -258,7 +258,7 @@ pub fn read_folder(root: &Path) -> Vec<Document> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
         .map(ignore::DirEntry::into_path)
-        .filter(|p| p.extension().is_some_and(|e| e == "news"))
+        .filter(|p| crate::workspace::is_news_file(p))
         .collect();
     // Masks are dropped as soon as each document is parsed, so the next parse on the same
     // thread reuses the memory instead of the heap growing by a copy of the workspace.

@@ -528,7 +528,10 @@ async fn single_file_mode_without_folders() {
 async fn pull_diagnostics_when_the_client_supports_them() {
     let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
     let (mut client, result) = Client::start(
-        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        json!({
+            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+            "workspace": {"diagnostics": {"refreshSupport": true}}
+        }),
         &[&root],
     )
     .await;
@@ -557,6 +560,22 @@ async fn pull_diagnostics_when_the_client_supports_them() {
         .expect("the open article is in the workspace report");
     assert_eq!(for_article["version"], 1);
     assert_eq!(for_article["items"].as_array().unwrap().len(), 2);
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn pull_without_refresh_support_falls_back_to_push() {
+    let (_dir, root) = workspace(&[]);
+    // Neovim 0.11 advertises pull diagnostics but cannot handle a refresh request.
+    let (mut client, result) = Client::start(
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        &[&root],
+    )
+    .await;
+    assert!(result["capabilities"]["diagnosticProvider"].is_null());
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ghost\n").await;
+    assert_eq!(summary(&client.diagnostics(&article, 1).await).len(), 1);
     client.shutdown().await;
 }
 

@@ -1,0 +1,199 @@
+;;; eglot-test.el --- Batch test: newsmark-mode, eglot and flymake against `newsmark lsp'  -*- lexical-binding: t; -*-
+
+;; Run by editors/emacs/test/run.sh:
+;;
+;;   emacs --batch -Q -l editors/emacs/test/eglot-test.el
+;;
+;; Environment:
+;;   NEWSMARK          absolute path of the newsmark binary (required)
+;;   NEWSMARK_E2E_DIR  a scratch copy of examples/kursk (required)
+;;   NEWSMARK_E2E_TIMEOUT  seconds to wait for each server answer (default 30)
+;;
+;; Prints `PASS <step>' or `FAIL <step>: <why>' per step and a last line
+;; `N passed, M failed' on standard output; exits 0 only when every step passed.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'subr-x)
+
+;; Debian's elpa-eglot (Emacs 28) installs under /usr/share/emacs/site-lisp/elpa,
+;; which -Q does not activate; Emacs 29 and later have eglot built in.
+(require 'package)
+(dolist (dir '("/usr/share/emacs/site-lisp/elpa" "/usr/share/emacs/site-lisp/elpa-src"))
+  (when (file-directory-p dir)
+    (add-to-list 'package-directory-list dir)))
+(package-initialize)
+
+(defconst nm-test-dir
+  (file-name-directory (or load-file-name buffer-file-name)))
+(add-to-list 'load-path (expand-file-name ".." nm-test-dir))
+
+(defconst nm-server (or (getenv "NEWSMARK") (error "NEWSMARK is not set")))
+(defconst nm-dir (file-name-as-directory
+                  (file-truename (or (getenv "NEWSMARK_E2E_DIR") (error "NEWSMARK_E2E_DIR is not set")))))
+(defconst nm-timeout (string-to-number (or (getenv "NEWSMARK_E2E_TIMEOUT") "30")))
+(defconst nm-article (expand-file-name "kursk-pows.news" nm-dir))
+(defconst nm-registry (expand-file-name "entities.news" nm-dir))
+
+;; The two findings of examples/README.md: exactly these, nothing else.
+(defconst nm-expected-diagnostics '("incomplete-source@39" "missing-source@17"))
+
+(defvar nm-passed 0)
+(defvar nm-failed 0)
+(defvar nm-buffer nil)
+(defvar nm-server-object nil)
+
+(defun nm-out (fmt &rest args)
+  "Print FMT with ARGS and a newline on standard output."
+  (princ (concat (apply #'format fmt args) "\n")))
+
+(defmacro nm-step (name &rest body)
+  "Run BODY as the test step NAME; an error in it fails the step."
+  (declare (indent 1))
+  `(condition-case err
+       (progn ,@body
+              (setq nm-passed (1+ nm-passed))
+              (nm-out "PASS %s" ,name))
+     (error
+      (setq nm-failed (1+ nm-failed))
+      (nm-out "FAIL %s: %s" ,name (error-message-string err)))))
+
+(defun nm-wait (what pred)
+  "Wait until PRED returns non-nil, running timers and process output.
+Signal an error naming WHAT (a function returning a description of the
+current state) after `nm-timeout' seconds."
+  (let ((deadline (+ (float-time) nm-timeout)))
+    (while (and (not (funcall pred)) (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    (or (funcall pred)
+        (error "timed out after %ss waiting for %s" nm-timeout (funcall what)))))
+
+(defun nm-line-of (needle)
+  "Line number of the first line of the current buffer holding NEEDLE."
+  (save-excursion
+    (goto-char (point-min))
+    (unless (search-forward needle nil t)
+      (error "no line contains %s" needle))
+    (line-number-at-pos)))
+
+(defun nm-diagnostics ()
+  "The flymake diagnostics of the article as sorted \"rule@line\" strings."
+  (with-current-buffer nm-buffer
+    (sort (mapcar
+           (lambda (d)
+             (let* ((lsp (alist-get 'eglot-lsp-diag (flymake-diagnostic-data d)))
+                    (code (or (plist-get lsp :code)
+                              (and (string-match "\\[\\([a-z-]+\\)\\]" (flymake-diagnostic-text d))
+                                   (match-string 1 (flymake-diagnostic-text d))))))
+               (format "%s@%d" code (line-number-at-pos (flymake-diagnostic-beg d)))))
+           (flymake-diagnostics))
+          #'string<)))
+
+;;;; Steps
+
+(nm-out "# %s; eglot %s; server %s" (car (split-string (emacs-version) "\n"))
+        (or (locate-library "eglot") "missing") nm-server)
+
+(nm-step "load"
+  ;; newsmark first: its eglot registration must run when eglot loads.
+  (require 'newsmark)
+  (require 'eglot)
+  (let ((entry (assq 'newsmark-mode eglot-server-programs)))
+    (unless entry (error "no newsmark-mode entry in eglot-server-programs"))
+    (let ((contact (cdr entry)))
+      (unless (equal (if (functionp contact) (funcall contact nil) contact) '("newsmark" "lsp"))
+        (error "default contact is %S" contact))))
+  (setq newsmark-server-command (list nm-server "lsp"))
+  (unless (equal (newsmark-eglot-contact nil) (list nm-server "lsp"))
+    (error "newsmark-server-command is not respected")))
+
+(nm-step "mode"
+  (setq nm-buffer (find-file-noselect nm-article))
+  (with-current-buffer nm-buffer
+    (unless (eq major-mode 'newsmark-mode) (error "major mode is %s" major-mode))
+    (unless (equal comment-start "<!-- ") (error "comment-start is %S" comment-start))
+    (unless (equal comment-end " -->") (error "comment-end is %S" comment-end)))
+  (let ((mode (assoc-default "/x/draft.news.md" auto-mode-alist #'string-match)))
+    (unless (eq mode 'newsmark-mode) (error "*.news.md opens in %s" mode)))
+  (with-temp-buffer
+    (insert "A line\n")
+    (newsmark-mode)
+    (comment-region (point-min) (1- (point-max)))
+    (unless (equal (buffer-string) "<!-- A line -->\n")
+      (error "comment-region gives %S" (buffer-string)))))
+
+(nm-step "font-lock"
+  (with-current-buffer nm-buffer
+    (font-lock-mode 1)
+    (font-lock-ensure)
+    (dolist (check '(("title:" 0 newsmark-front-matter-key-face)
+                     ("# North Korean" 3 newsmark-heading-face)
+                     ("alongside @Russia" 11 newsmark-mention-face)
+                     ("(@blinken)" 1 newsmark-mention-face)
+                     ("[Antony Blinken]" 1 newsmark-link-mention-face)
+                     (".[^general-staff-2025-01-07]" 3 newsmark-citation-face)
+                     ("status=reported" 8 newsmark-enum-face)
+                     ("newsmark-disable-next-line" 0 newsmark-suppression-face)
+                     ("The headline goes" 0 font-lock-comment-face)
+                     ("[^micek-identification]:" 2 newsmark-definition-label-face)
+                     ("  kind: expert" 2 newsmark-field-name-face)))
+      (goto-char (point-min))
+      (unless (search-forward (car check) nil t)
+        (error "no text %S" (car check)))
+      (let* ((pos (+ (match-beginning 0) (nth 1 check)))
+             (face (get-text-property pos 'face)))
+        (unless (memq (nth 2 check) (if (listp face) face (list face)))
+          (error "face at %S is %S, expected %s" (car check) face (nth 2 check)))))))
+
+(nm-step "eglot connects"
+  (with-current-buffer nm-buffer
+    (setq eglot-autoreconnect nil)
+    (apply #'eglot (eglot--guess-contact))
+    (nm-wait (lambda () "eglot to manage the article")
+             (lambda () (and (eglot-current-server)
+                             (bound-and-true-p eglot--managed-mode))))
+    (setq nm-server-object (eglot-current-server))
+    (let ((root (file-name-as-directory
+                 (file-truename (project-root (eglot--project nm-server-object))))))
+      (unless (equal root nm-dir)
+        (error "project root %s, expected %s" root nm-dir)))
+    (let ((command (process-command (jsonrpc--process nm-server-object))))
+      (unless (equal (car command) nm-server)
+        (error "server started as %S" command)))))
+
+(nm-step "flymake diagnostics"
+  (unless nm-server-object (error "no server"))
+  (with-current-buffer nm-buffer
+    (unless (bound-and-true-p flymake-mode) (error "flymake-mode is off"))
+    ;; Batch Emacs has no command loop, so Flymake's deferred start never
+    ;; comes: start it by hand; eglot then reports each publishDiagnostics.
+    (flymake-start)
+    (nm-wait (lambda () (format "diagnostics %S, have %S" nm-expected-diagnostics (nm-diagnostics)))
+             (lambda () (equal (nm-diagnostics) nm-expected-diagnostics)))
+    (dolist (d (flymake-diagnostics))
+      (unless (eq (flymake-diagnostic-type d) 'eglot-warning)
+        (error "diagnostic %S is of type %s" (flymake-diagnostic-text d) (flymake-diagnostic-type d))))))
+
+(nm-step "xref definition"
+  (unless nm-server-object (error "no server"))
+  (with-current-buffer nm-buffer
+    (goto-char (point-min))
+    (search-forward "(@blinken)")
+    (goto-char (+ (match-beginning 0) 3))
+    (let* ((id (xref-backend-identifier-at-point 'eglot))
+           (defs (xref-backend-definitions 'eglot id))
+           (loc (and defs (xref-item-location (car defs))))
+           (file (and loc (xref-location-group loc)))
+           (line (and loc (xref-location-line loc)))
+           (want (with-temp-buffer (insert-file-contents nm-registry) (nm-line-of "[@blinken]:"))))
+      (unless (and file (string-suffix-p "/entities.news" file) (equal line want))
+        (error "definition at %S:%S, expected entities.news:%d" file line want)))))
+
+(nm-out "%d passed, %d failed" nm-passed nm-failed)
+
+(when nm-server-object
+  (ignore-errors (eglot-shutdown nm-server-object)))
+(kill-emacs (if (and (zerop nm-failed) (> nm-passed 0)) 0 1))
+
+;;; eglot-test.el ends here

@@ -1,0 +1,2 @@
+-- `*.news` and `*.news.md` are filetype `newsmark`.
+require("newsmark.filetype").add()

@@ -1,0 +1,214 @@
+// The newsmark extension: starts `newsmark lsp` for newsmark documents and talks to it with
+// vscode-languageclient. Syntax highlighting and editing behaviour are declarative (see
+// package.json, syntaxes/ and language-configuration.json).
+
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  CloseHandlerResult,
+  ErrorAction,
+  ErrorHandler,
+  ErrorHandlerResult,
+  Executable,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+} from 'vscode-languageclient/node';
+import { DEFAULT_SERVER_PATH, errorMessage, isNotFoundError, resolveServerCommand } from './serverPath';
+import { TraceOutputChannel } from './traceChannel';
+
+/** Where the install instructions for the `newsmark` binary are. */
+export const INSTALL_URL = 'https://github.com/newsmark/newsmark#install';
+
+const CLIENT_ID = 'newsmark';
+const CLIENT_NAME = 'newsmark';
+const LANGUAGE_ID = 'newsmark';
+const STOP_TIMEOUT_MS = 2000;
+
+const INSTALL_ACTION = 'Install instructions';
+const SETTINGS_ACTION = 'Open settings';
+
+/** Owns the language client; start, stop and restart run one at a time, in order. */
+class ServerManager {
+  private client: LanguageClient | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly trace: TraceOutputChannel,
+  ) {}
+
+  start(): Promise<void> {
+    return this.enqueue(() => this.doStart());
+  }
+
+  restart(): Promise<void> {
+    return this.enqueue(async () => {
+      this.log.info('Restarting the newsmark language server.');
+      await this.doStop();
+      await this.doStart();
+    });
+  }
+
+  /** Stops the server; used by `deactivate`. Nothing can be started afterwards. */
+  async shutdown(): Promise<void> {
+    this.disposed = true;
+    await this.enqueue(() => this.doStop());
+  }
+
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(operation, operation);
+    // Keep the chain alive whatever happens to this operation.
+    this.queue = next.catch((error: unknown) => this.log.error(`newsmark: ${errorMessage(error)}`));
+    return this.queue;
+  }
+
+  private async doStart(): Promise<void> {
+    if (this.disposed || this.client !== undefined) {
+      return;
+    }
+    const config = vscode.workspace.getConfiguration('newsmark');
+    const setting = config.get<string>('server.path', DEFAULT_SERVER_PATH);
+    const resolution = resolveServerCommand(setting, {
+      env: process.env,
+      platform: process.platform,
+      home: os.homedir(),
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    });
+    if (!resolution.found) {
+      this.log.error(`Cannot start the newsmark language server: ${resolution.reason} (newsmark.server.path is "${resolution.setting}").`);
+      this.reportMissing(resolution.setting);
+      return;
+    }
+
+    const command = resolution.command;
+    const run: Executable = {
+      command,
+      // No `transport`: vscode-languageclient would add `--stdio`, which `newsmark lsp` does
+      // not take. Without one it talks over the process's stdin and stdout all the same.
+      args: ['lsp'],
+      // Node refuses to spawn .cmd and .bat files without a shell (Windows shims).
+      options: { shell: /\.(cmd|bat)$/i.test(command) },
+    };
+    const serverOptions: ServerOptions = { run, debug: run };
+    // Once the server runs, vscode-languageclient's default handling applies (a server that
+    // exits is restarted a few times). While it is starting, errors are left to the start
+    // failure, which vscode-languageclient reports once, instead of a notification for each
+    // symptom and attempts to restart a server that never ran.
+    let running = false;
+    let defaultHandler: ErrorHandler | undefined;
+    const errorHandler: ErrorHandler = {
+      error: (error, message, count): ErrorHandlerResult | Promise<ErrorHandlerResult> =>
+        running && defaultHandler !== undefined
+          ? defaultHandler.error(error, message, count)
+          : { action: ErrorAction.Continue, handled: true },
+      closed: (): CloseHandlerResult | Promise<CloseHandlerResult> =>
+        running && defaultHandler !== undefined && this.client === client
+          ? defaultHandler.closed()
+          : { action: CloseAction.DoNotRestart, handled: true },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: LANGUAGE_ID },
+        { scheme: 'untitled', language: LANGUAGE_ID },
+      ],
+      synchronize: {
+        // Sends every `newsmark.*` setting to the server (workspace/didChangeConfiguration).
+        configurationSection: 'newsmark',
+      },
+      outputChannel: this.log,
+      traceOutputChannel: this.trace,
+      errorHandler,
+      initializationFailedHandler: (error) => {
+        this.log.error(`The newsmark language server did not initialize: ${errorMessage(error)}`);
+        return false; // no retry; start() fails and that is reported
+      },
+    };
+
+    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    defaultHandler = client.createDefaultErrorHandler();
+    this.client = client;
+    this.log.info(`Starting the newsmark language server: ${command} lsp`);
+    try {
+      await client.start();
+      running = true;
+      const info = client.initializeResult?.serverInfo;
+      this.log.info(`newsmark language server running${info ? ` (${info.name}${info.version ? ` ${info.version}` : ''})` : ''}.`);
+    } catch (error) {
+      this.client = undefined;
+      await client.dispose().catch(() => undefined);
+      if (isNotFoundError(error)) {
+        this.log.error(`Cannot start the newsmark language server: ${command} was not found (${errorMessage(error)}).`);
+        this.reportMissing(resolution.setting);
+      } else {
+        // vscode-languageclient has already shown the failure, with a button to this output.
+        this.log.error(`The newsmark language server failed to start: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client === undefined) {
+      return;
+    }
+    try {
+      await client.dispose(STOP_TIMEOUT_MS);
+      this.log.info('newsmark language server stopped.');
+    } catch (error) {
+      // A client that never got running cannot be stopped; there is nothing left to clean up.
+      this.log.warn(`Stopping the newsmark language server: ${errorMessage(error)}`);
+    }
+  }
+
+  private reportMissing(setting: string): void {
+    const where = setting.trim() === '' || setting.trim() === DEFAULT_SERVER_PATH ? `"${DEFAULT_SERVER_PATH}" on PATH` : `"${setting}"`;
+    void vscode.window
+      .showErrorMessage(
+        `newsmark: the language server binary was not found (looked for ${where}). Install newsmark, or set "newsmark.server.path" to the binary, then run "newsmark: Restart server".`,
+        INSTALL_ACTION,
+        SETTINGS_ACTION,
+      )
+      .then((choice) => {
+        if (choice === INSTALL_ACTION) {
+          void vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
+        } else if (choice === SETTINGS_ACTION) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'newsmark.server.path');
+        }
+      });
+  }
+}
+
+let manager: ServerManager | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('newsmark', { log: true });
+  const trace = new TraceOutputChannel(log);
+  const serverManager = new ServerManager(log, trace);
+  manager = serverManager;
+
+  context.subscriptions.push(
+    log,
+    trace,
+    vscode.commands.registerCommand('newsmark.restartServer', () => serverManager.restart()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('newsmark.trace.server')) {
+        trace.refresh();
+      }
+      if (event.affectsConfiguration('newsmark.server.path')) {
+        void serverManager.restart();
+      }
+    }),
+  );
+
+  await serverManager.start();
+}
+
+export async function deactivate(): Promise<void> {
+  const current = manager;
+  manager = undefined;
+  await current?.shutdown();
+}

@@ -1,0 +1,198 @@
+// Smoke test of the extension as VS Code would load it, under plain Node with a stand-in
+// `vscode` module (fake-vscode.js): activation with a missing binary, and, when a newsmark
+// binary is at hand, starting `newsmark lsp`, restarting, tracing and stopping it.
+//
+//   NEWSMARK_EXTENSION_DIR  the extension to load (default: this checkout, after `npm run
+//                           compile`); test.sh points it at the unpacked .vsix, so the
+//                           node_modules inside the package are the ones used.
+//   NEWSMARK_SERVER         the newsmark binary (default: target/debug/newsmark or
+//                           target/release/newsmark of the repository, if built). Without one
+//                           the server tests are skipped.
+'use strict';
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const Module = require('node:module');
+const { createFake } = require('./fake-vscode');
+
+const extensionDir = path.resolve(process.env.NEWSMARK_EXTENSION_DIR || path.join(__dirname, '..', '..'));
+const repoRoot = path.join(__dirname, '..', '..', '..', '..');
+const server =
+  process.env.NEWSMARK_SERVER ||
+  ['debug', 'release'].map((p) => path.join(repoRoot, 'target', p, 'newsmark')).find((p) => fs.existsSync(p));
+
+// Every `require('vscode')` gets the fake.
+const fake = createFake();
+const FAKE_ID = path.join(__dirname, '__vscode__.js');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return request === 'vscode' ? FAKE_ID : resolve.call(this, request, ...rest);
+};
+require.cache[FAKE_ID] = Object.assign(new Module(FAKE_ID), { loaded: true, exports: fake.vscode, filename: FAKE_ID });
+
+const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
+const extension = require(path.join(extensionDir, manifest.main));
+const INSTALL_URL = 'https://github.com/newsmark/newsmark#install';
+
+const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
+
+async function until(predicate, what, timeoutMs = 15000) {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}\nlog:\n${fake.record.log.join('\n')}`);
+    await settle(20);
+  }
+}
+
+function reset() {
+  fake.record.messages.length = 0;
+  fake.record.external.length = 0;
+  fake.record.log.length = 0;
+  fake.record.choices.length = 0;
+  fake.record.executed.length = 0;
+}
+
+async function withActivated(fn) {
+  const context = { subscriptions: [], extensionPath: extensionDir, extensionUri: fake.vscode.Uri.file(extensionDir) };
+  await extension.activate(context);
+  try {
+    await fn(context);
+  } finally {
+    await extension.deactivate();
+    for (const d of context.subscriptions) d.dispose();
+  }
+}
+
+/** Child processes of this test running `… lsp` (Linux: read from /proc; elsewhere unknown). */
+function childServers() {
+  if (process.platform !== 'linux') return undefined;
+  const found = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (ppid === process.pid && args[args.length - 1] === 'lsp') found.push(`${entry} ${args.join(' ')}`);
+    } catch {
+      // the process went away meanwhile
+    }
+  }
+  return found;
+}
+
+function assertServers(count, what) {
+  const servers = childServers();
+  if (servers !== undefined) assert.equal(servers.length, count, `${what}: ${JSON.stringify(servers)}`);
+}
+
+test('the manifest: main exists, activation, contributions', () => {
+  assert.equal(manifest.name, 'newsmark');
+  assert.equal(manifest.publisher, 'newsmark');
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:newsmark']);
+  assert.equal(typeof extension.activate, 'function');
+  assert.equal(typeof extension.deactivate, 'function');
+  assert.equal(extension.INSTALL_URL, INSTALL_URL);
+  const lang = manifest.contributes.languages.find((l) => l.id === 'newsmark');
+  assert.deepEqual(lang.extensions, ['.news', '.news.md']);
+  for (const file of [lang.configuration, manifest.contributes.grammars[0].path]) {
+    assert.ok(fs.existsSync(path.join(extensionDir, file)), `${file} is in the extension`);
+  }
+  assert.equal(manifest.contributes.grammars[0].scopeName, 'text.newsmark');
+  assert.deepEqual(manifest.contributes.commands.map((c) => c.command), ['newsmark.restartServer']);
+  const props = manifest.contributes.configuration.properties;
+  assert.equal(props['newsmark.server.path'].default, 'newsmark');
+  assert.deepEqual(props['newsmark.trace.server'].enum, ['off', 'messages', 'verbose']);
+});
+
+test('a missing binary: an error with a button to the install instructions, and a log line', async () => {
+  reset();
+  fake.configure({ 'newsmark.server.path': '/nonexistent/bin/newsmark', 'newsmark.trace.server': 'off' });
+  fake.record.choices.push('Install instructions');
+  await withActivated(async () => {
+    await settle();
+    assert.equal(fake.record.messages.length, 1, JSON.stringify(fake.record.messages));
+    const [message] = fake.record.messages;
+    assert.equal(message.kind, 'error');
+    assert.match(message.message, /not found/);
+    assert.match(message.message, /\/nonexistent\/bin\/newsmark/);
+    assert.deepEqual(message.items, ['Install instructions', 'Open settings']);
+    assert.deepEqual(fake.record.external, [INSTALL_URL]);
+    assert.ok(fake.record.log.some((l) => l.startsWith('[error]') && l.includes('/nonexistent/bin/newsmark')), fake.record.log.join('\n'));
+    assert.ok(fake.record.commands.has('newsmark.restartServer'));
+  });
+});
+
+test('not on PATH: the message says so; "Open settings" opens the setting', async () => {
+  reset();
+  const savedPath = process.env.PATH;
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'newsmark-empty-'));
+  process.env.PATH = empty;
+  try {
+    fake.configure({ 'newsmark.server.path': 'newsmark' });
+    fake.record.choices.push('Open settings');
+    await withActivated(async () => {
+      await settle();
+      assert.match(fake.record.messages[0].message, /"newsmark" on PATH/);
+      assert.ok(fake.record.executed.some(([id, arg]) => id === 'workbench.action.openSettings' && arg === 'newsmark.server.path'));
+      assert.ok(fake.record.log.some((l) => l.includes('was not found on PATH')));
+      // The restart command tries again, and reports again.
+      fake.record.choices.push(undefined);
+      await fake.record.commands.get('newsmark.restartServer')();
+      await settle();
+      assert.equal(fake.record.messages.length, 2);
+    });
+  } finally {
+    process.env.PATH = savedPath;
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('a binary that is no language server: a start failure is reported', { skip: !fs.existsSync('/bin/false') && 'no /bin/false' }, async () => {
+  reset();
+  fake.configure({ 'newsmark.server.path': '/bin/false' });
+  fake.record.choices.push(undefined, undefined, undefined);
+  await withActivated(async () => {
+    await until(() => fake.record.log.some((l) => l.startsWith('[error]') && l.includes('failed to start')), 'the start failure');
+    await settle(300);
+    // One notification (vscode-languageclient's, with a button to the output), and no attempt
+    // to restart a server that never ran.
+    assert.equal(fake.record.messages.length, 1, JSON.stringify(fake.record.messages));
+    assert.match(fake.record.messages[0].message, /couldn't create connection to server/);
+    assertServers(0, 'no server process left');
+  });
+});
+
+test('with the newsmark binary: start, trace, restart, stop', { skip: !server && 'no newsmark binary (build it with cargo build, or set NEWSMARK_SERVER)' }, async () => {
+  reset();
+  fake.configure({ 'newsmark.server.path': server, 'newsmark.trace.server': 'off' });
+  await withActivated(async () => {
+    await until(() => fake.record.log.some((l) => l.includes('language server running')), 'the server to run');
+    assert.ok(fake.record.log.some((l) => l.includes(`Starting the newsmark language server: ${server} lsp`)));
+    assert.ok(fake.record.log.some((l) => /running \(newsmark/.test(l)), 'serverInfo from initialize');
+    assert.equal(fake.record.messages.length, 0, JSON.stringify(fake.record.messages));
+    assertServers(1, 'one server process');
+    assert.ok(!fake.record.log.some((l) => l.startsWith('[trace]') || l.includes('[trace]')), 'no trace while off');
+
+    // Tracing follows newsmark.trace.server.
+    fake.configure({ 'newsmark.trace.server': 'verbose' });
+    fake.record.log.length = 0;
+    await fake.record.commands.get('newsmark.restartServer')();
+    await until(() => fake.record.log.some((l) => l.includes('language server running')), 'the restarted server');
+    assert.ok(fake.record.log.some((l) => l.includes('newsmark language server stopped')));
+    assert.ok(fake.record.log.some((l) => l.includes('[trace]') && l.includes("'initialize")), fake.record.log.join('\n'));
+    assertServers(1, 'still one server process after a restart');
+
+    // Changing newsmark.server.path restarts the server.
+    fake.configure({ 'newsmark.trace.server': 'off' });
+    fake.record.log.length = 0;
+    fake.configure({ 'newsmark.server.path': server });
+    await until(() => fake.record.log.some((l) => l.includes('language server running')), 'the server after a path change');
+    assert.ok(fake.record.log.some((l) => l.includes('Restarting')));
+    assert.ok(!fake.record.log.some((l) => l.includes('[trace]')), 'no trace once it is off again');
+  });
+  await until(() => (childServers() ?? []).length === 0, 'the server process to exit after deactivate', 5000);
+  assert.ok(fake.record.log.some((l) => l.includes('newsmark language server stopped')));
+});
