@@ -202,3 +202,117 @@ pub fn cursors(fixture: &str) -> (Workspace, Vec<(newsmark::workspace::FileId, u
         .collect();
     (ws, cursors)
 }
+
+/// One file's edits applied to its text. The edits must be sorted and must not overlap.
+pub fn apply_text_edits(text: &str, edits: &[newsmark::features::rename::TextEdit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for edit in edits {
+        assert!(
+            last <= edit.range.start && edit.range.start <= edit.range.end,
+            "edits are sorted and do not overlap: {edits:?}"
+        );
+        out.push_str(&text[last..edit.range.start]);
+        out.push_str(&edit.new_text);
+        last = edit.range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// The workspace as it is after `edits` and after creating `create` (same root and
+/// configuration). Each file may appear once in `edits`; created files must be new.
+pub fn edited_workspace(
+    ws: &Workspace,
+    edits: &[newsmark::features::rename::FileEdit],
+    create: &[(PathBuf, String)],
+) -> Workspace {
+    let mut files: Vec<_> = edits.iter().map(|e| e.file).collect();
+    files.sort();
+    files.dedup();
+    assert_eq!(files.len(), edits.len(), "each file is edited once");
+    let mut out = Workspace::new(ws.root.clone(), (*ws.config).clone());
+    for (id, doc) in ws.documents() {
+        let text = match edits.iter().find(|e| e.file == id) {
+            Some(e) => apply_text_edits(&doc.text, &e.edits),
+            None => doc.text.clone(),
+        };
+        out.set_document(Document::new(doc.path.clone(), text));
+    }
+    for (path, text) in create {
+        assert!(out.file_id(path).is_none(), "{} exists", path.display());
+        out.set_document(Document::new(path.clone(), text.clone()));
+    }
+    out
+}
+
+/// Text with what a snapshot would hide made visible: a `\r` before a line break as `␍`,
+/// spaces at the end of a line as `·`, and a missing final line break as a note.
+pub fn visible(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let (content, brk) = match line.strip_suffix("\r\n") {
+            Some(c) => (c, "␍\n"),
+            None => match line.strip_suffix('\n') {
+                Some(c) => (c, "\n"),
+                None => (line, ""),
+            },
+        };
+        let trimmed = content.trim_end_matches(' ');
+        out.push_str(trimmed);
+        out.push_str(&"·".repeat(content.len() - trimmed.len()));
+        out.push_str(brk);
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push_str("\n(no line break at the end)\n");
+    }
+    out
+}
+
+/// Each line of `file` that some range starts on, as `line | text`, then a caret line under
+/// every range starting there with its note. Columns count characters; a range running past
+/// its line is underlined to the end of that line and marked `…`; an empty range (a position)
+/// gets one caret. Ranges are shown in order of start.
+pub fn annotate_lines(
+    ws: &Workspace,
+    file: newsmark::workspace::FileId,
+    items: &[(newsmark::syntax::TextRange, String)],
+) -> String {
+    let doc = ws.document(file);
+    let text = &doc.text;
+    let mut items: Vec<&(newsmark::syntax::TextRange, String)> = items.iter().collect();
+    items.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out = String::new();
+    let mut shown_line = None;
+    for (range, note) in items {
+        let start = doc.line_index.position(text, range.start, Encoding::Utf32);
+        let end = doc.line_index.position(text, range.end, Encoding::Utf32);
+        let line = doc.line_index.line_range(text, start.line as usize);
+        if shown_line != Some(start.line) {
+            writeln!(
+                out,
+                "{:>3} | {}",
+                start.line + 1,
+                &text[line.start..line.end]
+            )
+            .unwrap();
+            shown_line = Some(start.line);
+        }
+        let (width, more) = if end.line == start.line {
+            ((end.col - start.col).max(1) as usize, "")
+        } else {
+            (text[range.start..line.end].chars().count().max(1), "…")
+        };
+        writeln!(
+            out,
+            "    | {}{}{more} {note}",
+            " ".repeat(start.col as usize),
+            "^".repeat(width)
+        )
+        .unwrap();
+    }
+    if out.is_empty() {
+        out.push_str("(none)\n");
+    }
+    out
+}

@@ -1,0 +1,202 @@
+//! Inlay hints: who an `@id` is and what a `[^id]` cites, shown right after them.
+//!
+//! - After an `@id` in prose, the entity's canonical name: `@blinken` › `Antony Blinken`.
+//!   After a link mention `[text](@id)` too, unless its display text already is the name (or
+//!   the name with a possessive `'s`). Nothing for an id that no file defines, for an entity
+//!   with no name, or where the id itself reads as the name (`@Kyiv` for "Kyiv").
+//! - After a citation `[^id]`, the source's title shortened to about
+//!   [`TITLE_CHARS`] characters, or, for a source with no title, the name of its `by:` entity.
+//!   Nothing for a source not defined in the file.
+//!
+//! Speakers in claim-span attributes and `by:` values get no hint: they stand in markup, not in
+//! the text a reader follows, and the hover has them. Hints come without a tooltip;
+//! [`hint_tooltip`] gives it on demand (an LSP `inlayHint/resolve`), as the hover card.
+
+use rustc_hash::FxHashMap;
+
+use super::hover;
+use crate::syntax::{Definition, DefinitionKind, MentionKind, TextRange};
+use crate::workspace::{FileId, Workspace};
+
+/// Source titles longer than this many characters are cut (at a word when one ends close).
+pub const TITLE_CHARS: usize = 30;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hint {
+    /// Byte offset the hint stands at: the end of the mention or citation it explains.
+    pub position: usize,
+    pub label: String,
+    /// Always `None` from [`hints`]; see [`hint_tooltip`].
+    pub tooltip_markdown: Option<String>,
+    /// Whether the editor should put a space between the text and the hint.
+    pub padding_left: bool,
+}
+
+/// The hints whose position lies in `range` (both ends included), in text order.
+pub fn hints(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Hint> {
+    let doc = ws.document(file);
+    let text = doc.text.as_str();
+    let syntax = &doc.syntax;
+    let in_range = |at: usize| range.start <= at && at <= range.end;
+    let mut out = Vec::new();
+
+    for mention in &syntax.mentions {
+        let position = mention.range.end;
+        if !in_range(position) {
+            continue;
+        }
+        let shown = match mention.kind {
+            MentionKind::Bare => &text[mention.target.start + 1..mention.target.end],
+            MentionKind::Link => link_text(text, mention.range, mention.target),
+            MentionKind::Speaker | MentionKind::By => continue,
+        };
+        let Some((_, def)) = ws.entity(&mention.id).next() else {
+            continue;
+        };
+        let name = def.name.text.as_str();
+        if name.is_empty() || reads_as(shown, name) {
+            continue;
+        }
+        out.push(Hint {
+            position,
+            label: name.to_string(),
+            tooltip_markdown: None,
+            padding_left: true,
+        });
+    }
+
+    // The first definition of each source counts, as in the hover.
+    let mut sources: FxHashMap<&str, &Definition> = FxHashMap::default();
+    for def in &syntax.definitions {
+        if def.kind == DefinitionKind::Source {
+            sources.entry(def.id.text.as_str()).or_insert(def);
+        }
+    }
+    for citation in syntax.citations.iter().filter(|c| c.claim.is_none()) {
+        let position = citation.range.end;
+        if !in_range(position) {
+            continue;
+        }
+        let Some(def) = sources.get(citation.id.as_str()) else {
+            continue;
+        };
+        let label = if def.name.text.is_empty() {
+            let by = def
+                .field_value("by")
+                .and_then(|by| by.strip_prefix('@'))
+                .and_then(|id| ws.entity(id).next())
+                .map(|(_, entity)| entity.name.text.as_str())
+                .filter(|name| !name.is_empty());
+            match by {
+                Some(name) => name.to_string(),
+                None => continue,
+            }
+        } else {
+            shorten(&def.name.text, TITLE_CHARS)
+        };
+        out.push(Hint {
+            position,
+            label,
+            tooltip_markdown: None,
+            padding_left: true,
+        });
+    }
+
+    out.sort_by_key(|h| h.position);
+    out
+}
+
+/// The Markdown tooltip of the hint at `offset` (a [`Hint::position`]): the hover card of the
+/// entity or source the hint explains. `None` when no mention or citation ends there.
+pub fn hint_tooltip(ws: &Workspace, file: FileId, offset: usize) -> Option<String> {
+    let doc = ws.document(file);
+    let syntax = &doc.syntax;
+    if let Some(mention) = syntax
+        .mentions
+        .iter()
+        .find(|m| m.range.end == offset && matches!(m.kind, MentionKind::Bare | MentionKind::Link))
+    {
+        return Some(hover::entity_card(ws, &mention.id));
+    }
+    let citation = syntax
+        .citations
+        .iter()
+        .find(|c| c.claim.is_none() && c.range.end == offset)?;
+    let citing = hover::citing_sentences(doc)
+        .get(citation.id.as_str())
+        .copied()
+        .unwrap_or(0);
+    Some(hover::source_card(ws, file, &citation.id, citing))
+}
+
+/// The display text of a link mention `[text](@id)`: between its `[` and the `](` before the
+/// target.
+fn link_text(text: &str, range: TextRange, target: TextRange) -> &str {
+    let head = &text[range.start..target.start];
+    match head.rfind("](") {
+        Some(close) => &head[1..close],
+        None => "",
+    }
+}
+
+/// Whether `shown` already says `name`: the same words (spacing and case aside), or those
+/// words with a possessive `'s` or `’s` after them.
+fn reads_as(shown: &str, name: &str) -> bool {
+    let words = |s: &str| -> String {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let shown = words(shown);
+    let name = words(name);
+    shown == name
+        || ["'s", "’s", "'", "’"]
+            .iter()
+            .any(|s| shown.strip_suffix(s) == Some(name.as_str()))
+}
+
+/// `text` on one line, cut to at most `limit` characters with `…`, at a word boundary when one
+/// falls in the last third.
+pub(crate) fn shorten(text: &str, limit: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= limit {
+        return flat;
+    }
+    let cut: String = flat.chars().take(limit - 1).collect();
+    let at_word = cut
+        .rfind(' ')
+        .filter(|&i| cut[..i].chars().count() >= limit * 2 / 3)
+        .unwrap_or(cut.len());
+    format!(
+        "{}…",
+        cut[..at_word].trim_end_matches([' ', ',', ';', ':', '-', '–', '—'])
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_cut_at_a_word() {
+        assert_eq!(shorten("Short title", 30), "Short title");
+        assert_eq!(
+            shorten(
+                "Security Service of Ukraine, communiqué on captured soldiers",
+                30
+            ),
+            "Security Service of Ukraine…"
+        );
+        assert_eq!(shorten(&"x".repeat(40), 30), format!("{}…", "x".repeat(29)));
+        assert_eq!(shorten("a  b\n c", 30), "a b c");
+    }
+
+    #[test]
+    fn display_text_that_is_the_name() {
+        assert!(reads_as("Antony  Blinken", "Antony Blinken"));
+        assert!(reads_as("North Korea's", "North Korea"));
+        assert!(!reads_as("the secretary", "Antony Blinken"));
+        assert!(reads_as("kyiv", "Kyiv"));
+    }
+}
