@@ -2,6 +2,7 @@
 //! comes from the protocol-neutral library (`diagnostics`, `features`).
 
 mod convert;
+mod editing;
 mod server;
 mod store;
 

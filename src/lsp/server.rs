@@ -18,10 +18,11 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
+use super::editing;
 use super::store::{self, Cursor, Store};
 use crate::diagnostics::{self, Severity};
-use crate::features::{completion, hover, navigation, rename, symbols};
-use crate::syntax::Encoding;
+use crate::features::{completion, hover, navigation, rename, semantic_tokens, symbols};
+use crate::syntax::{Encoding, TextRange};
 use crate::workspace::{Document, FileId, Workspace};
 
 pub struct Backend {
@@ -45,6 +46,7 @@ struct Settings {
     pull_diagnostics: bool,
     watch_dynamically: bool,
     document_changes: bool,
+    create_files: bool,
     work_done_progress: bool,
     roots: Vec<PathBuf>,
 }
@@ -165,37 +167,44 @@ fn lsp_diagnostics(ws: &Workspace, file: FileId, encoding: Encoding) -> Vec<Diag
     let doc = ws.document(file);
     diagnostics::check(ws, file)
         .into_iter()
-        .map(|d| {
-            let related: Vec<DiagnosticRelatedInformation> = d
-                .related
-                .iter()
-                .filter_map(|r| {
-                    let other = ws.document(r.file);
-                    Some(DiagnosticRelatedInformation {
-                        location: Location::new(
-                            convert::uri_of(&other.path)?,
-                            convert::range(other, r.range, encoding),
-                        ),
-                        message: r.message.clone(),
-                    })
-                })
-                .collect();
-            Diagnostic {
-                range: convert::range(doc, d.range, encoding),
-                severity: Some(match d.severity {
-                    Severity::Error => DiagnosticSeverity::ERROR,
-                    Severity::Warning => DiagnosticSeverity::WARNING,
-                    Severity::Info => DiagnosticSeverity::INFORMATION,
-                    Severity::Hint => DiagnosticSeverity::HINT,
-                }),
-                code: Some(NumberOrString::String(d.rule.id().to_string())),
-                source: Some("newsmark".to_string()),
-                message: d.message,
-                related_information: (!related.is_empty()).then_some(related),
-                ..Diagnostic::default()
-            }
-        })
+        .map(|d| lsp_diagnostic(ws, doc, d, encoding))
         .collect()
+}
+
+pub(super) fn lsp_diagnostic(
+    ws: &Workspace,
+    doc: &Document,
+    d: diagnostics::Diagnostic,
+    encoding: Encoding,
+) -> Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| {
+            let other = ws.document(r.file);
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(
+                    convert::uri_of(&other.path)?,
+                    convert::range(other, r.range, encoding),
+                ),
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    Diagnostic {
+        range: convert::range(doc, d.range, encoding),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+            Severity::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(d.rule.id().to_string())),
+        source: Some("newsmark".to_string()),
+        message: d.message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Diagnostic::default()
+    }
 }
 
 fn config_diagnostics(folder: &store::Folder) -> Option<(Uri, Vec<Diagnostic>)> {
@@ -257,6 +266,38 @@ fn server_capabilities(encoding: Encoding, pull: bool) -> ServerCapabilities {
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::REFACTOR_REWRITE,
+                CodeActionKind::new("source.newsmark.linkAll"),
+            ]),
+            ..CodeActionOptions::default()
+        })),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: editing::legend(),
+                range: Some(true),
+                full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            },
+        )),
+        inlay_hint_provider: Some(OneOf::Right(InlayHintServerCapabilities::Options(
+            InlayHintOptions {
+                resolve_provider: Some(true),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            },
+        ))),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         diagnostic_provider: pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("newsmark".to_string()),
@@ -312,6 +353,10 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|w| w.document_changes)
                 .unwrap_or(false),
+            create_files: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|w| w.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
             work_done_progress: caps
                 .window
                 .as_ref()
@@ -650,49 +695,18 @@ impl LanguageServer for Backend {
         } = cursor;
         let edits = rename::rename(ws, file, offset, &params.new_name)
             .map_err(|e| request_failed(e.to_string()))?;
-        let mut per_file = Vec::new();
-        for file_edit in edits {
-            let doc = ws.document(file_edit.file);
-            let Some(uri) = store
-                .open
-                .get(&doc.path)
-                .map(|o| o.uri.clone())
-                .or_else(|| convert::uri_of(&doc.path))
-            else {
-                continue;
-            };
-            let version = store.open.get(&doc.path).map(|o| o.version);
-            let edits: Vec<TextEdit> = file_edit
-                .edits
-                .into_iter()
-                .map(|e| TextEdit::new(convert::range(doc, e.range, encoding), e.new_text))
-                .collect();
-            per_file.push((uri, version, edits));
-        }
-        Ok(Some(if document_changes {
-            WorkspaceEdit {
-                document_changes: Some(DocumentChanges::Edits(
-                    per_file
-                        .into_iter()
-                        .map(|(uri, version, edits)| TextDocumentEdit {
-                            text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
-                            edits: edits.into_iter().map(OneOf::Left).collect(),
-                        })
-                        .collect(),
-                )),
-                ..WorkspaceEdit::default()
-            }
-        } else {
-            WorkspaceEdit {
-                changes: Some(
-                    per_file
-                        .into_iter()
-                        .map(|(uri, _, edits)| (uri, edits))
-                        .collect(),
-                ),
-                ..WorkspaceEdit::default()
-            }
-        }))
+        let support = editing::ActionSupport {
+            document_changes,
+            create_files: false,
+        };
+        Ok(editing::workspace_edit(
+            &store,
+            ws,
+            edits,
+            Vec::new(),
+            &support,
+            encoding,
+        ))
     }
 
     async fn document_symbol(
@@ -722,6 +736,171 @@ impl LanguageServer for Backend {
             .await
             .unwrap_or_default();
         Ok(Some(WorkspaceSymbolResponse::Nested(found)))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let settings = self.state.settings();
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let support = editing::ActionSupport {
+            document_changes: settings.document_changes,
+            create_files: settings.create_files,
+        };
+        let only = params.context.only.as_deref();
+        Ok(Some(editing::actions(
+            &store,
+            &folder.workspace,
+            file,
+            params.range,
+            only,
+            &support,
+        )))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let mut store = self.state.store();
+        let Some((data, result_id)) = full_tokens(&mut store, &params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: Some(result_id),
+            data: editing::to_semantic_tokens(&data),
+        })))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let mut store = self.state.store();
+        let path = convert::path_of(&params.text_document.uri);
+        let previous = store
+            .tokens
+            .get(&path)
+            .filter(|(id, _)| *id == params.previous_result_id)
+            .map(|(_, data)| data.clone());
+        let Some((data, result_id)) = full_tokens(&mut store, &params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(match previous {
+            Some(old) => SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
+                result_id: Some(result_id),
+                edits: editing::token_delta(&old, &data),
+            }),
+            None => SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
+                result_id: Some(result_id),
+                data: editing::to_semantic_tokens(&data),
+            }),
+        }))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let (ws, encoding) = (&folder.workspace, store.encoding());
+        let doc = ws.document(file);
+        let range = TextRange::new(
+            convert::offset(doc, params.range.start, encoding),
+            convert::offset(doc, params.range.end, encoding),
+        );
+        let tokens = semantic_tokens::tokens_in_range(ws, file, range);
+        let data = editing::encode_tokens(doc, &tokens, encoding);
+        Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
+            result_id: None,
+            data: editing::to_semantic_tokens(&data),
+        })))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let store = self.state.store();
+        let uri = params.text_document.uri;
+        let Some((folder, file)) = store.locate(&uri) else {
+            return Ok(None);
+        };
+        Ok(Some(editing::hints(
+            &folder.workspace,
+            file,
+            &uri,
+            params.range,
+            store.encoding(),
+        )))
+    }
+
+    async fn inlay_hint_resolve(&self, hint: InlayHint) -> Result<InlayHint> {
+        let store = self.state.store();
+        Ok(editing::resolve_hint(&store, hint))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let store = self.state.store();
+        let uri = params.text_document.uri;
+        let Some((folder, file)) = store.locate(&uri) else {
+            return Ok(None);
+        };
+        Ok(Some(editing::lenses(
+            &folder.workspace,
+            file,
+            &uri,
+            store.encoding(),
+        )))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(editing::links(
+            &folder.workspace,
+            file,
+            store.encoding(),
+        )))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(editing::folds(&folder.workspace, file)))
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(editing::selections(
+            &folder.workspace,
+            file,
+            &params.positions,
+            store.encoding(),
+        )))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let store = self.state.store();
+        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(editing::format(
+            &folder.workspace,
+            file,
+            store.encoding(),
+        )))
     }
 
     async fn diagnostic(
@@ -808,6 +987,24 @@ fn workspace_reports(state: &Shared) -> Vec<WorkspaceDocumentDiagnosticReport> {
         }
     }
     items
+}
+
+/// The document's semantic tokens, encoded, with a new result id; remembered for deltas.
+fn full_tokens(store: &mut Store, uri: &Uri) -> Option<(Vec<u32>, String)> {
+    let (data, path) = {
+        let (folder, file) = store.locate(uri)?;
+        let ws = &folder.workspace;
+        let doc = ws.document(file);
+        let tokens = semantic_tokens::tokens(ws, file);
+        (
+            editing::encode_tokens(doc, &tokens, store.encoding()),
+            doc.path.clone(),
+        )
+    };
+    store.token_results += 1;
+    let result_id = store.token_results.to_string();
+    store.tokens.insert(path, (result_id.clone(), data.clone()));
+    Some((data, result_id))
 }
 
 fn request_failed(message: String) -> tower_lsp_server::jsonrpc::Error {

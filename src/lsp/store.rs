@@ -71,6 +71,9 @@ pub struct Store {
     pub open: FxHashMap<PathBuf, OpenDocument>,
     /// Roots of folders made for files outside every workspace folder, still to be read.
     pub unindexed: Vec<PathBuf>,
+    /// The last semantic tokens sent for a document (result id, encoded data), for deltas.
+    pub tokens: FxHashMap<PathBuf, (String, Vec<u32>)>,
+    pub token_results: u64,
 }
 
 impl Store {
@@ -167,6 +170,7 @@ impl Store {
     pub fn close(&mut self, uri: &Uri) -> Option<usize> {
         let path = convert::path_of(uri);
         self.open.remove(&path)?;
+        self.tokens.remove(&path);
         let folder = self.folder_index(&path);
         match read_news_file(&path) {
             Some(text) => {

@@ -740,3 +740,224 @@ async fn closing_a_document_clears_its_diagnostics_and_the_disk_version_returns(
     assert_eq!(references.as_array().unwrap().len(), 1, "{references}");
     client.shutdown().await;
 }
+
+fn client_with_resource_operations() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true},
+        "workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}
+    })
+}
+
+#[tokio::test]
+async fn quick_fixes_are_workspace_edits_that_remove_their_diagnostic() {
+    let text = "The unit lost 13 soldiers.\n\n@ghost spoke.\n\n[^gs]: General Staff report\n  url: https://example.org\n  date: 2025-01-07\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", text)]);
+    let (mut client, _) = Client::start(client_with_resource_operations(), &[&root]).await;
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, text).await;
+    let diagnostics = client.diagnostics(&article, 1).await;
+    let number = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unattributed-number")
+        .unwrap()
+        .clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": article}, "range": number["range"], "context": {"diagnostics": [number]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let cite = actions
+        .iter()
+        .find(|a| a["title"] == "Cite [^gs]")
+        .expect("a Cite action");
+    assert_eq!(cite["kind"], "quickfix");
+    assert_eq!(cite["isPreferred"], true);
+    assert_eq!(cite["diagnostics"][0]["code"], "unattributed-number");
+    let edit = &cite["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["version"], 1);
+    let change = &edit["edits"][0];
+    assert_eq!(change["range"]["start"], position(0, 26));
+    assert_eq!(change["newText"], "[^gs]");
+    // Applying it (as the client would) clears the diagnostic.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": article, "version": 2}, "contentChanges": [{"range": change["range"], "text": "[^gs]"}]}),
+        )
+        .await;
+    let after = client.diagnostics(&article, 2).await;
+    assert!(
+        after.iter().all(|d| d["code"] != "unattributed-number"),
+        "{after:?}"
+    );
+    // Every rule can be suppressed on its line; defining the entity is offered too.
+    let ghost = after
+        .iter()
+        .find(|d| d["code"] == "undefined-entity")
+        .unwrap()
+        .clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": article}, "range": ghost["range"], "context": {"diagnostics": [ghost]}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Suppress undefined-entity on this line"),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.starts_with("Define @ghost in")),
+        "{titles:?}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn semantic_tokens_full_delta_and_range() {
+    let text =
+        "@blinken said 13.[^s]\n\n[^s]: Source\n  url: https://example.org\n  date: 2025-01-01\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", text)]);
+    let (mut client, init) = Client::start(utf16_client(), &[&root]).await;
+    let legend = &init["capabilities"]["semanticTokensProvider"]["legend"];
+    let types: Vec<&str> = legend["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, text).await;
+    client.diagnostics(&article, 1).await;
+    let full = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": article}}),
+        )
+        .await;
+    let data: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // The first token is `@blinken`, a person, at 0:0, 8 long.
+    assert_eq!(&data[..3], &[0, 0, 8]);
+    assert_eq!(types[data[3] as usize], "person");
+    let result_id = full["resultId"].as_str().unwrap().to_string();
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": article, "version": 2}, "contentChanges": [{"range": {"start": position(0, 0), "end": position(0, 0)}, "text": "Then "}]}),
+        )
+        .await;
+    client.diagnostics(&article, 2).await;
+    let delta = client
+        .request(
+            "textDocument/semanticTokens/full/delta",
+            json!({"textDocument": {"uri": article}, "previousResultId": result_id}),
+        )
+        .await;
+    let edits = delta["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{delta}");
+    assert_eq!(edits[0]["start"], 0);
+    let range = client
+        .request(
+            "textDocument/semanticTokens/range",
+            json!({"textDocument": {"uri": article}, "range": {"start": position(2, 0), "end": position(5, 0)}}),
+        )
+        .await;
+    assert!(!range["data"].as_array().unwrap().is_empty());
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn hints_lenses_links_folds_selections_and_formatting() {
+    let text = "---\ntitle: T\n---\n\n# Head\n\n@blinken spoke.[^s]\n\n[^s]: State Department briefing\n    date: 2025-01-06\n    url: https://example.org/brief\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", text)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, text).await;
+    client.diagnostics(&article, 1).await;
+    let doc = json!({"uri": article});
+
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": doc, "range": {"start": position(0, 0), "end": position(20, 0)}}),
+        )
+        .await;
+    let hints = hints.as_array().unwrap();
+    assert_eq!(hints[0]["label"], "Antony Blinken");
+    assert_eq!(hints[0]["position"], position(6, 8));
+    let resolved = client.request("inlayHint/resolve", hints[0].clone()).await;
+    assert!(
+        resolved["tooltip"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Antony Blinken")
+    );
+
+    let lenses = client
+        .request("textDocument/codeLens", json!({"textDocument": doc}))
+        .await;
+    assert_eq!(lenses[0]["command"]["title"], "cited once");
+
+    let links = client
+        .request("textDocument/documentLink", json!({"textDocument": doc}))
+        .await;
+    assert_eq!(links[0]["target"], "https://example.org/brief");
+
+    let folds = client
+        .request("textDocument/foldingRange", json!({"textDocument": doc}))
+        .await;
+    assert!(
+        folds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["startLine"] == 0 && f["endLine"] == 2)
+    );
+
+    let selections = client
+        .request(
+            "textDocument/selectionRange",
+            json!({"textDocument": doc, "positions": [position(6, 2)]}),
+        )
+        .await;
+    let mut depth = 0;
+    let mut node = &selections[0];
+    while !node.is_null() {
+        depth += 1;
+        node = &node["parent"];
+    }
+    assert!(depth >= 4, "{selections}");
+
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
+        )
+        .await;
+    let new_text = edits[0]["newText"].as_str().unwrap();
+    assert!(
+        new_text.contains("  url: https://example.org/brief\n  date: 2025-01-06"),
+        "{new_text}"
+    );
+    client.shutdown().await;
+}
