@@ -183,13 +183,11 @@ pub fn links(ws: &Workspace, file: FileId, encoding: Encoding) -> Vec<DocumentLi
     let doc = ws.document(file);
     document_links::links(ws, file)
         .into_iter()
-        .filter_map(|l| {
-            Some(DocumentLink {
-                range: convert::range(doc, l.range, encoding),
-                target: l.target.parse().ok(),
-                tooltip: Some(l.target),
-                data: None,
-            })
+        .map(|l| DocumentLink {
+            range: convert::range(doc, l.range, encoding),
+            target: l.target.parse().ok(),
+            tooltip: Some(l.target),
+            data: None,
         })
         .collect()
 }
@@ -310,9 +308,8 @@ pub fn actions(
             }
             // Creating a file needs the client's resource operations; without them the action
             // could not be applied whole, so it is not offered.
-            if !action.create_files.is_empty()
-                && !(support.document_changes && support.create_files)
-            {
+            let can_create = support.document_changes && support.create_files;
+            if !action.create_files.is_empty() && !can_create {
                 return None;
             }
             let edit = workspace_edit(
