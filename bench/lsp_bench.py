@@ -457,6 +457,35 @@ def measure_keystrokes(client, doc, n, encoding, timeout, versioned):
     return samples
 
 
+def measure_semantic_tokens(client, doc, n, encoding, timeout):
+    """semanticTokens/full n times; then n times: a one-character edit (its diagnostics waited
+    for, so the request measures the tokens alone) and semanticTokens/full/delta."""
+    full = []
+    result_id = None
+    for i in range(n):
+        result, took = client.call("textDocument/semanticTokens/full",
+                                   {"textDocument": {"uri": doc.uri}}, timeout,
+                                   f"semantic tokens (full) {i + 1}")
+        full.append(took)
+        result_id = result["resultId"]
+    offset = prose_offset(doc.text)
+    delta = []
+    for i in range(n):
+        client.drain()
+        if i % 2 == 0:
+            sent = edit(client, doc, offset, offset, "x", encoding)
+        else:
+            sent = edit(client, doc, offset, offset + 1, "", encoding)
+        client.wait_for(diag_matcher(doc, doc.version, sent, True), timeout,
+                        f"publishDiagnostics before semantic tokens delta {i + 1}")
+        result, took = client.call("textDocument/semanticTokens/full/delta",
+                                   {"textDocument": {"uri": doc.uri}, "previousResultId": result_id},
+                                   timeout, f"semantic tokens (delta) {i + 1}")
+        delta.append(took)
+        result_id = result["resultId"]
+    return full, delta
+
+
 def settle(client, seconds):
     """Answers the server for `seconds` without expecting anything."""
     end = time.perf_counter() + seconds
@@ -611,6 +640,9 @@ def bench_newsmark(args, corpus, tmp, out, children):
     open_doc(client, d1, args.timeout_1mb, True)
     keys = measure_keystrokes(client, d1, args.keystrokes_1mb, encoding, args.timeout_1mb, True)
     out["keystroke_1MB"] = stats(keys)
+    full, delta = measure_semantic_tokens(client, d1, 30, encoding, args.timeout_1mb)
+    out["tokens_full_1MB"] = stats(full)
+    out["tokens_delta_1MB"] = stats(delta)
     close_doc(client, d1)
 
     mem = proc_status(client.pid)
@@ -735,6 +767,11 @@ def report(out):
         m, p = fmt_ms(s)
         row(f"keystroke -> diagnostics, {label} (n={s['n']})", m, p, f"p95 < {budget:g} ms",
             s["p95_ms"] < budget, f"keystroke_{label}")
+    for key, what, budget in (("tokens_full_1MB", "semantic tokens full, 1MB", 20),
+                              ("tokens_delta_1MB", "semantic tokens delta after a keystroke, 1MB", 5)):
+        s = out[key]
+        m, p = fmt_ms(s)
+        row(f"{what} (n={s['n']})", m, p, f"p95 < {budget:g} ms", s["p95_ms"] < budget, key)
     for what in ("hover", "completion"):
         s = out[f"{what}_5KB"]
         m, p = fmt_ms(s)

@@ -45,5 +45,44 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, throughput);
+/// Semantic tokens of a 1 MB article: the whole document, and the update after a
+/// one-character edit that a delta request computes.
+fn semantic_tokens(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("target/bench-1mb/single/single.news");
+    if !path.exists() {
+        let status = std::process::Command::new("python3")
+            .arg(root.join("bench/gen_corpus.py"))
+            .arg(root.join("target/bench-1mb"))
+            .args(["--files", "0", "--single-mb", "1"])
+            .status()
+            .expect("python3 runs bench/gen_corpus.py");
+        assert!(status.success(), "bench/gen_corpus.py failed");
+    }
+    let text = std::fs::read_to_string(path).expect("the generated article is UTF-8");
+    let mut ws = Workspace::new(PathBuf::from("."), Config::default());
+    let id = ws.set_document(Document::new(PathBuf::from("single.news"), text.clone()));
+    ws.index();
+    let mut group = c.benchmark_group("semantic-tokens-1MB");
+    group.sample_size(30);
+    group.bench_function("full", |b| {
+        b.iter(|| newsmark::features::semantic_tokens::tokens(&ws, id).len())
+    });
+    let middle = text.len() / 2;
+    let at = (middle..text.len())
+        .find(|&i| text.as_bytes()[i] == b' ')
+        .unwrap();
+    let mut edited = text.clone();
+    edited.insert(at, 'x');
+    // What the server does for a delta request after a keystroke (the reparse happened when
+    // the edit arrived): recompute the touched blocks, keep and shift the rest.
+    let before = newsmark::features::semantic_tokens::tokens(&ws, id);
+    ws.set_document(Document::new(PathBuf::from("single.news"), edited));
+    group.bench_function("delta after a one-character edit", |b| {
+        b.iter(|| newsmark::features::semantic_tokens::update(&ws, id, &text, &before).len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, throughput, semantic_tokens);
 criterion_main!(benches);

@@ -198,6 +198,84 @@ pub fn tokens(ws: &Workspace, file: FileId) -> Vec<Token> {
     tokens_in_range(ws, file, TextRange::new(0, len))
 }
 
+/// The tokens of `file` now, given those computed for `old_text`: the blocks around the
+/// changed bytes are recomputed, the tokens before them kept and the ones after them shifted.
+pub fn update(ws: &Workspace, file: FileId, old_text: &str, old_tokens: &[Token]) -> Vec<Token> {
+    let doc = ws.document(file);
+    let new_text = doc.text.as_str();
+    let (old_bytes, new_bytes) = (old_text.as_bytes(), new_text.as_bytes());
+    let prefix = old_bytes
+        .iter()
+        .zip(new_bytes)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let max_suffix = old_bytes.len().min(new_bytes.len()) - prefix;
+    let suffix = old_bytes
+        .iter()
+        .rev()
+        .zip(new_bytes.iter().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if prefix == old_bytes.len() && prefix == new_bytes.len() {
+        return old_tokens.to_vec();
+    }
+    // The changed bytes, widened to whole blocks, definitions and front matter of the new text.
+    let syntax = &doc.syntax;
+    let mut region = TextRange::new(prefix, new_bytes.len() - suffix);
+    let touches = |r: TextRange, region: TextRange| r.start <= region.end && region.start <= r.end;
+    let units = syntax
+        .blocks
+        .iter()
+        .map(|b| b.range)
+        .chain(syntax.definitions.iter().map(|d| d.range))
+        .chain(syntax.front_matter.iter().map(|f| f.range));
+    for unit in units {
+        if touches(unit, region) {
+            region.start = region.start.min(unit.start);
+            region.end = region.end.max(unit.end);
+        }
+    }
+    // Whole lines, so no token is cut where the region starts or ends.
+    region.start = doc
+        .line_index
+        .line_range(new_text, doc.line_index.line_of(region.start))
+        .start;
+    region.end = doc
+        .line_index
+        .line_range(new_text, doc.line_index.line_of(region.end))
+        .end;
+    let shift = new_bytes.len() as isize - old_bytes.len() as isize;
+    let old_region_end = (region.end as isize - shift).max(0) as usize;
+    if region.start > prefix || old_region_end < old_bytes.len() - suffix.min(old_bytes.len()) {
+        return tokens(ws, file);
+    }
+    let mut out: Vec<Token> = old_tokens
+        .iter()
+        .take_while(|t| t.range.end < region.start)
+        .cloned()
+        .collect();
+    out.extend(
+        tokens_in_range(ws, file, region)
+            .into_iter()
+            .filter(|t| t.range.start >= region.start && t.range.end <= region.end),
+    );
+    out.extend(
+        old_tokens
+            .iter()
+            .filter(|t| t.range.start > old_region_end)
+            .map(|t| {
+                let mut t = *t;
+                t.range = TextRange::new(
+                    (t.range.start as isize + shift) as usize,
+                    (t.range.end as isize + shift) as usize,
+                );
+                t
+            }),
+    );
+    out
+}
+
 /// The tokens of `file` that touch `range`, with the same shape as [`tokens`]. A token that
 /// reaches outside `range` is returned whole (protocol clients accept that), but a construct
 /// that runs over several lines only gives the lines that touch the range.

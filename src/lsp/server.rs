@@ -782,8 +782,8 @@ impl LanguageServer for Backend {
         let previous = store
             .tokens
             .get(&path)
-            .filter(|(id, _)| *id == params.previous_result_id)
-            .map(|(_, data)| data.clone());
+            .filter(|c| c.result_id == params.previous_result_id)
+            .map(|c| c.data.clone());
         let Some((data, result_id)) = full_tokens(&mut store, &params.text_document.uri) else {
             return Ok(None);
         };
@@ -990,20 +990,38 @@ fn workspace_reports(state: &Shared) -> Vec<WorkspaceDocumentDiagnosticReport> {
 }
 
 /// The document's semantic tokens, encoded, with a new result id; remembered for deltas.
+/// After a small edit only the blocks the edit touched are recomputed: every token lies in one
+/// block and depends only on it, on its document's definitions and on the entity index.
 fn full_tokens(store: &mut Store, uri: &Uri) -> Option<(Vec<u32>, String)> {
-    let (data, path) = {
+    let encoding = store.encoding();
+    let entities = store.entity_generation;
+    let (data, tokens, text, path) = {
         let (folder, file) = store.locate(uri)?;
         let ws = &folder.workspace;
         let doc = ws.document(file);
-        let tokens = semantic_tokens::tokens(ws, file);
-        (
-            editing::encode_tokens(doc, &tokens, store.encoding()),
-            doc.path.clone(),
-        )
+        let cached = store
+            .tokens
+            .get(&doc.path)
+            .filter(|c| c.entities == entities);
+        let tokens = match cached {
+            Some(cache) => semantic_tokens::update(ws, file, &cache.text, &cache.tokens),
+            None => semantic_tokens::tokens(ws, file),
+        };
+        let data = editing::encode_tokens(doc, &tokens, encoding);
+        (data, tokens, doc.text.clone(), doc.path.clone())
     };
     store.token_results += 1;
     let result_id = store.token_results.to_string();
-    store.tokens.insert(path, (result_id.clone(), data.clone()));
+    store.tokens.insert(
+        path,
+        store::TokenCache {
+            result_id: result_id.clone(),
+            data: data.clone(),
+            text,
+            tokens,
+            entities,
+        },
+    );
     Some((data, result_id))
 }
 

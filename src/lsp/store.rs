@@ -58,6 +58,17 @@ pub struct Cursor<'a> {
     pub encoding: Encoding,
 }
 
+pub struct TokenCache {
+    pub result_id: String,
+    /// Encoded as sent.
+    pub data: Vec<u32>,
+    /// The text and tokens they were computed from.
+    pub text: String,
+    pub tokens: Vec<crate::features::semantic_tokens::Token>,
+    /// The entity index generation they depend on (entity kinds colour mentions).
+    pub entities: u64,
+}
+
 pub struct OpenDocument {
     pub uri: Uri,
     pub version: i32,
@@ -71,9 +82,13 @@ pub struct Store {
     pub open: FxHashMap<PathBuf, OpenDocument>,
     /// Roots of folders made for files outside every workspace folder, still to be read.
     pub unindexed: Vec<PathBuf>,
-    /// The last semantic tokens sent for a document (result id, encoded data), for deltas.
-    pub tokens: FxHashMap<PathBuf, (String, Vec<u32>)>,
+    /// The last semantic tokens sent for each document, for deltas and for recomputing only
+    /// what an edit touched.
+    pub tokens: FxHashMap<PathBuf, TokenCache>,
     pub token_results: u64,
+    /// Bumped whenever entity definitions may have changed anywhere: cached semantic tokens
+    /// (which colour mentions by entity kind) are then recomputed whole.
+    pub entity_generation: u64,
 }
 
 impl Store {
@@ -168,6 +183,7 @@ impl Store {
 
     /// Closes a document: the workspace goes back to what is on disk.
     pub fn close(&mut self, uri: &Uri) -> Option<usize> {
+        self.entity_generation += 1;
         let path = convert::path_of(uri);
         self.open.remove(&path)?;
         self.tokens.remove(&path);
@@ -188,11 +204,13 @@ impl Store {
         let (_, entities_changed) = self.folders[folder]
             .workspace
             .set_document_tracked(Document::new(path, text));
+        self.entity_generation += u64::from(entities_changed);
         (folder, entities_changed)
     }
 
     /// A file on disk was created or changed: read it unless the editor holds it open.
     pub fn disk_changed(&mut self, path: &Path) -> Option<usize> {
+        self.entity_generation += 1;
         if self.open.contains_key(path) {
             return None;
         }
@@ -205,6 +223,7 @@ impl Store {
     }
 
     pub fn disk_deleted(&mut self, path: &Path) -> Option<usize> {
+        self.entity_generation += 1;
         if self.open.contains_key(path) {
             return None;
         }
@@ -215,6 +234,7 @@ impl Store {
 
     /// Adds documents read by [`read_folder`]; the editor's open buffers win over the disk.
     pub fn add_indexed(&mut self, folder_root: &Path, documents: Vec<Document>) -> Option<usize> {
+        self.entity_generation += 1;
         let folder = self.folders.iter().position(|f| f.root == folder_root)?;
         for doc in documents {
             if !self.open.contains_key(&doc.path) {

@@ -961,3 +961,111 @@ async fn hints_lenses_links_folds_selections_and_formatting() {
     );
     client.shutdown().await;
 }
+
+fn apply_token_edits(data: &mut Vec<u64>, edits: &[Value]) {
+    for edit in edits.iter().rev() {
+        let start = edit["start"].as_u64().unwrap() as usize;
+        let delete = edit["deleteCount"].as_u64().unwrap() as usize;
+        let new: Vec<u64> = edit["data"]
+            .as_array()
+            .map(|d| d.iter().map(|v| v.as_u64().unwrap()).collect())
+            .unwrap_or_default();
+        data.splice(start..start + delete, new);
+    }
+}
+
+#[tokio::test]
+async fn token_deltas_after_many_edits_equal_a_fresh_full_result() {
+    for seed in [11, 12, 13, 14, 15, 16, 17, 18] {
+        token_deltas_for_seed(seed).await;
+    }
+}
+
+async fn token_deltas_for_seed(mut seed: u64) {
+    let mut text = String::from(
+        "# Head @ssu\n\n@blinken said 13 were hit.[^s] [Two fled]{^s status=disputed} today.\n\n“We lost many good men,” said @ssu.\n\n[^s]: Source\n  url: https://example.org\n  date: 2025-01-01\n",
+    );
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, &text).await;
+    let full = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": article}}),
+        )
+        .await;
+    let mut data: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let mut result_id = full["resultId"].as_str().unwrap().to_string();
+    let inserts = ["x", " 42", "@blinken ", "\n", "said ", "[^s]", "“a b c” "];
+    for version in 2..=40 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        // ASCII-only positions keep this model simple: pick a char boundary, insert or delete.
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let at = boundaries[(seed >> 33) as usize % boundaries.len()];
+        let delete = seed % 4 == 0 && at < text.len();
+        let line = text[..at].matches('\n').count() as u64;
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let col: usize = text[line_start..at].chars().map(char::len_utf16).sum();
+        let (end_line, end_col, insert) = if delete {
+            let c = text[at..].chars().next().unwrap();
+            if c == '\n' {
+                (line + 1, 0, "")
+            } else {
+                (line, col + c.len_utf16(), "")
+            }
+        } else {
+            (line, col, inserts[(seed >> 40) as usize % inserts.len()])
+        };
+        if delete {
+            let c = text[at..].chars().next().unwrap();
+            text.replace_range(at..at + c.len_utf8(), "");
+        } else {
+            text.insert_str(at, insert);
+        }
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": article, "version": version}, "contentChanges": [{
+                    "range": {"start": position(line, col as u64), "end": position(end_line, end_col as u64)},
+                    "text": insert
+                }]}),
+            )
+            .await;
+        let delta = client
+            .request(
+                "textDocument/semanticTokens/full/delta",
+                json!({"textDocument": {"uri": article}, "previousResultId": result_id}),
+            )
+            .await;
+        apply_token_edits(&mut data, delta["edits"].as_array().unwrap());
+        result_id = delta["resultId"].as_str().unwrap().to_string();
+    }
+    let fresh = uri(&root.join(format!("fresh-{seed}.news")));
+    client.open(&fresh, 1, &text).await;
+    let full = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": fresh}}),
+        )
+        .await;
+    let expected: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(data, expected, "text:\n{text}");
+    client.shutdown().await;
+}
