@@ -1014,7 +1014,7 @@ async fn token_deltas_for_seed(mut seed: u64) {
             .chain([text.len()])
             .collect();
         let at = boundaries[(seed >> 33) as usize % boundaries.len()];
-        let delete = seed % 4 == 0 && at < text.len();
+        let delete = seed.is_multiple_of(4) && at < text.len();
         let line = text[..at].matches('\n').count() as u64;
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let col: usize = text[line_start..at].chars().map(char::len_utf16).sum();
