@@ -210,27 +210,15 @@ hi def link newsmarkEscape               SpecialChar
 " Semantic tokens. When the server sends them, Neovim draws them over this
 " file (priority 125 and up) with the groups @lsp.type.<type>.newsmark,
 " @lsp.mod.<modifier>.newsmark and @lsp.typemod.<type>.<modifier>.newsmark;
-" everything they do not cover keeps the colours above. The server's types are
-" person, organization, place, unit, event, work, entity (mentions and entity
-" labels, by kind), citation, claim, number, property and comment
-" (suppression comments). Point them at the groups above so both layers agree;
-" link @lsp.type.person.newsmark etc. elsewhere to colour entities by kind.
-hi def link @lsp.type.person.newsmark       newsmarkMention
-hi def link @lsp.type.organization.newsmark newsmarkMention
-hi def link @lsp.type.place.newsmark        newsmarkMention
-hi def link @lsp.type.unit.newsmark         newsmarkMention
-hi def link @lsp.type.event.newsmark        newsmarkMention
-hi def link @lsp.type.work.newsmark         newsmarkMention
-hi def link @lsp.type.entity.newsmark       newsmarkMention
-hi def link @lsp.mod.definition.newsmark    newsmarkEntityLabel
-hi def link @lsp.type.citation.newsmark     newsmarkCitation
-hi def link @lsp.type.claim.newsmark        newsmarkClaim
-hi def link @lsp.type.property.newsmark     newsmarkFieldName
-hi def link @lsp.type.comment.newsmark      newsmarkSuppression
-" Numbers keep Neovim's @lsp.type.number (Number); those the attribution
-" rules find unsourced are underlined as well.
-hi def link @lsp.mod.unattributed.newsmark  DiagnosticUnderlineWarn
-hi def link @lsp.mod.unsourced.newsmark     DiagnosticUnderlineWarn
+" everything they do not cover keeps the colours above. lua/newsmark/highlight.lua
+" links every type and modifier of the server's legend, mostly to the groups
+" above so that both layers agree (mentions of every kind: newsmarkMention;
+" claim spans underlined in the colour of their status; unattributed and
+" unsourced numbers: DiagnosticUnderlineWarn; definition labels bold).
+if has('nvim')
+  " (Skipped if the syntax file is used without the rest of the plugin.)
+  lua local ok, hl = pcall(require, 'newsmark.highlight'); if ok then hl.apply() end
+endif
 
 let b:current_syntax = 'newsmark'
 

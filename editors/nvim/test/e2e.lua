@@ -132,6 +132,42 @@ local function wait_for_expected_diagnostics(bufnr)
   end)
 end
 
+--- The semantic tokens Neovim holds at the first occurrence of `needle` (plus
+--- `offset` bytes) in `bufnr`, as "type" or "type+modifier+…" (modifiers in
+--- legend order).
+local function tokens_at(bufnr, needle, offset)
+  local lnum, col = line_of(bufnr, needle)
+  local out = {}
+  for _, t in ipairs(vim.lsp.semantic_tokens.get_at_pos(bufnr, lnum - 1, col - 1 + (offset or 0)) or {}) do
+    local parts = { t.type }
+    for _, m in ipairs(require("newsmark.highlight").token_modifiers) do
+      if t.modifiers and t.modifiers[m] then
+        table.insert(parts, m)
+      end
+    end
+    table.insert(out, table.concat(parts, "+"))
+  end
+  return out
+end
+
+--- The LSP form of a vim.diagnostic (Neovim keeps the original in user_data).
+local function lsp_diagnostic(d)
+  local original = vim.tbl_get(d, "user_data", "lsp")
+  if original then
+    return original
+  end
+  return {
+    range = {
+      start = { line = d.lnum, character = d.col },
+      ["end"] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col },
+    },
+    severity = d.severity,
+    code = d.code,
+    source = d.source,
+    message = d.message,
+  }
+end
+
 -- Setup ----------------------------------------------------------------------
 
 -- run.sh puts the plugin on 'runtimepath' with --cmd, before startup, as an
@@ -211,6 +247,79 @@ step("diagnostics", function()
     assert(d.source == "newsmark", "diagnostic source " .. tostring(d.source))
     assert(d.severity == vim.diagnostic.severity.WARN, "severity " .. tostring(d.severity))
   end
+end)
+
+step("semantic tokens", function()
+  assert(client, "no client")
+  local hl = require("newsmark.highlight")
+  -- The plugin's highlight groups follow the server's legend exactly.
+  local provider = client.server_capabilities.semanticTokensProvider
+  assert(provider and provider.legend, "server has no semanticTokensProvider")
+  assert(
+    vim.deep_equal(provider.legend.tokenTypes, hl.token_types),
+    "legend types " .. vim.inspect(provider.legend.tokenTypes) .. ", plugin has " .. vim.inspect(hl.token_types)
+  )
+  assert(
+    vim.deep_equal(provider.legend.tokenModifiers, hl.token_modifiers),
+    "legend modifiers " .. vim.inspect(provider.legend.tokenModifiers) .. ", plugin has " .. vim.inspect(hl.token_modifiers)
+  )
+  -- Every group is defined and ends in some colour or attribute.
+  for _, t in ipairs(hl.token_types) do
+    local name = "@lsp.type." .. t .. ".newsmark"
+    assert(next(vim.api.nvim_get_hl(0, { name = name })), name .. " is not defined")
+    assert(next(vim.api.nvim_get_hl(0, { name = name, link = false })), name .. " resolves to no highlight")
+  end
+  for _, m in ipairs(hl.token_modifiers) do
+    local name = "@lsp.mod." .. m .. ".newsmark"
+    assert(next(vim.api.nvim_get_hl(0, { name = name, link = false })), name .. " resolves to no highlight")
+  end
+  -- The fallbacks for `:syntax off` are what the syntax file links.
+  for name, target in pairs(hl.syntax_fallbacks) do
+    local got = vim.api.nvim_get_hl(0, { name = name }).link
+    assert(got == target, string.format("%s links to %s in the syntax file, highlight.lua says %s", name, tostring(got), target))
+  end
+  -- Tokens arrive, with kinds from entities.news and the attribution verdict.
+  local expect = {
+    { "10,000 North Korean", 0, "number+unsourced" }, -- the missing-source sentence
+    { "Antony Blinken](@blinken)", 0, "person" },
+    { "[Kursk region](@kursk-region)", 1, "place" },
+    { "at least a thousand", 0, "claim+reported" },
+    { "[^micek-identification]:", 2, "citation+definition" },
+    { "newsmark-disable-next-line", 0, "comment+directive" },
+  }
+  local function have()
+    local got = {}
+    for _, e in ipairs(expect) do
+      table.insert(got, string.format("%q: %s", e[1], table.concat(tokens_at(article_buf, e[1], e[2]), ",")))
+    end
+    return table.concat(got, "; ")
+  end
+  local function all_expected()
+    for _, e in ipairs(expect) do
+      if not vim.tbl_contains(tokens_at(article_buf, e[1], e[2]), e[3]) then
+        return false
+      end
+    end
+    return true
+  end
+  wait_for(function()
+    return "any semantic tokens"
+  end, function()
+    return #tokens_at(article_buf, expect[1][1], expect[1][2]) > 0
+  end)
+  if not all_expected() then
+    -- Tokens computed before the workspace was indexed (mentions of entities
+    -- from entities.news as plain `entity`) stay until the next edit: the
+    -- server sends no workspace/semanticTokens/refresh, although Neovim
+    -- advertises refreshSupport. Note it, and ask again.
+    out("# note: stale semantic tokens after indexing (no workspace/semanticTokens/refresh from the server): " .. have())
+    vim.lsp.semantic_tokens.force_refresh(article_buf)
+  end
+  wait_for(function()
+    return "semantic tokens " .. vim.inspect(vim.tbl_map(function(e)
+      return e[1] .. ": " .. e[3]
+    end, expect)) .. "; have " .. have()
+  end, all_expected)
 end)
 
 step("hover", function()
@@ -304,6 +413,60 @@ step("diagnostics after rename", function()
     return (diagnostic_updates[article_buf] or 0) > updates_before_rename
   end)
   wait_for_expected_diagnostics(article_buf)
+end)
+
+-- Last: it edits the article (the steps above expect both findings).
+step("quick fix: cite a source", function()
+  assert(client, "no client")
+  vim.api.nvim_set_current_buf(article_buf)
+  local lnum = line_of(article_buf, "According to Western sources")
+  local target
+  for _, d in ipairs(vim.diagnostic.get(article_buf)) do
+    if d.code == "missing-source" and d.lnum == lnum - 1 then
+      target = d
+    end
+  end
+  assert(target, string.format("no missing-source on line %d; have %s", lnum, vim.inspect(diagnostics_summary(article_buf))))
+  local diagnostic = lsp_diagnostic(target)
+  local actions = request("textDocument/codeAction", {
+    textDocument = vim.lsp.util.make_text_document_params(article_buf),
+    range = diagnostic.range,
+    context = { diagnostics = { diagnostic }, only = { "quickfix" }, triggerKind = 1 },
+  }, article_buf) or {}
+  local titles, action = {}, nil
+  for _, a in ipairs(actions) do
+    table.insert(titles, a.title)
+    if not action and a.title:find("^Cite %[%^") then
+      action = a
+    end
+  end
+  assert(action, "no `Cite [^…]` action; got " .. vim.inspect(titles))
+  if not action.edit and vim.tbl_get(client.server_capabilities, "codeActionProvider", "resolveProvider") then
+    action = request("codeAction/resolve", action, article_buf)
+  end
+  assert(action.edit, "`" .. action.title .. "` has no edit")
+  local citation = action.title:match("^Cite (%[%^[^%]]+%])$")
+  assert(citation, "unexpected title " .. action.title)
+  local updates_before = diagnostic_updates[article_buf] or 0
+  vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+  local line = vim.api.nvim_buf_get_lines(article_buf, lnum - 1, lnum, false)[1]
+  assert(line:find(citation, 1, true), string.format("line %d lacks %s after the edit: %s", lnum, citation, line))
+  -- A fresh analysis of the edited text: the warning is gone, the other
+  -- finding stays (so this is not an empty, in-between result).
+  wait_for(function()
+    return "a diagnostics update after the quick fix"
+  end, function()
+    return (diagnostic_updates[article_buf] or 0) > updates_before
+  end)
+  local want = { "incomplete-source@39:1" }
+  wait_for(function()
+    return "diagnostics " .. vim.inspect(want) .. ", have " .. vim.inspect(diagnostics_summary(article_buf))
+  end, function()
+    return vim.deep_equal(diagnostics_summary(article_buf), want)
+  end)
+  for _, d in ipairs(vim.diagnostic.get(article_buf)) do
+    assert(not (d.code == "missing-source" and d.lnum == lnum - 1), "missing-source still on line " .. lnum)
+  end
 end)
 
 out(string.format("%d passed, %d failed", passed, failed))

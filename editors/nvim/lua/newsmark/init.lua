@@ -170,6 +170,9 @@ function M.setup(user)
   end
   M.options = opts
   require("newsmark.filetype").add()
+  -- Semantic token highlights (also set by syntax/newsmark.vim; needed here
+  -- when syntax highlighting is off).
+  require("newsmark.highlight").apply()
   if use_config_api(opts) then
     setup_config(opts)
   else
