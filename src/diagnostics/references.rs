@@ -134,13 +134,17 @@ pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>)
                 .map(|f| format!("`{f}:`"))
                 .collect::<Vec<_>>()
                 .join(" and ");
+            // Fields present but empty (as a quick fix leaves them) only need filling in.
+            let all_present = missing.iter().all(|f| def.field(f).is_some());
+            let what = if all_present {
+                format!("an empty {list}: fill in the value")
+            } else {
+                format!("no {list}: add the missing field lines")
+            };
             out.push(Finding::new(
                 Rule::IncompleteSource,
                 def.label,
-                format!(
-                    "source “{}” has no {list}: add the missing field lines",
-                    def.id.text
-                ),
+                format!("source “{}” has {what}", def.id.text),
             ));
         }
     }

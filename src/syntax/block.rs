@@ -601,6 +601,11 @@ fn check_field_value(p: &mut Parser, index: usize, key: &str, value: &Spanned) {
         DefinitionKind::Entity => ENTITY_KINDS,
         DefinitionKind::Source => SOURCE_KINDS,
     };
+    if value.text.is_empty() {
+        // A field waiting for its value (a quick fix inserts such skeletons): not malformed,
+        // and `incomplete-source` still asks for the required ones.
+        return;
+    }
     match (kind, key) {
         (_, "kind") if !allowed_kinds.contains(&value.text.as_str()) => p.error(
             value.range,
