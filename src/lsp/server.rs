@@ -48,6 +48,10 @@ struct Settings {
     document_changes: bool,
     create_files: bool,
     work_done_progress: bool,
+    /// The client can be told to ask again for semantic tokens and inlay hints, which show
+    /// entity kinds and names that change when the index does.
+    refresh_tokens: bool,
+    refresh_hints: bool,
     roots: Vec<PathBuf>,
 }
 
@@ -94,6 +98,7 @@ impl Backend {
     fn after_change(&self, path: PathBuf, folder: usize, entities_changed: bool) {
         let settings = self.state.settings();
         if entities_changed {
+            spawn_view_refresh(&self.client, &settings);
             let open = self.state.store().open_in(Some(folder));
             if settings.pull_diagnostics {
                 spawn_refresh(&self.client);
@@ -119,6 +124,24 @@ fn spawn_refresh(client: &Client) {
     let client = client.clone();
     tokio::spawn(async move {
         let _ = client.workspace_diagnostic_refresh().await;
+    });
+}
+
+/// Entity definitions changed (or the workspace was just read): what the client shows from them
+/// beyond diagnostics (mention colours, name hints) is stale; ask it to fetch again.
+fn spawn_view_refresh(client: &Client, settings: &Settings) {
+    let (tokens, hints) = (settings.refresh_tokens, settings.refresh_hints);
+    if !tokens && !hints {
+        return;
+    }
+    let client = client.clone();
+    tokio::spawn(async move {
+        if tokens {
+            let _ = client.semantic_tokens_refresh().await;
+        }
+        if hints {
+            let _ = client.inlay_hint_refresh().await;
+        }
     });
 }
 
@@ -357,6 +380,14 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|w| w.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+            refresh_tokens: workspace
+                .and_then(|w| w.semantic_tokens.as_ref())
+                .and_then(|t| t.refresh_support)
+                .unwrap_or(false),
+            refresh_hints: workspace
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|h| h.refresh_support)
+                .unwrap_or(false),
             work_done_progress: caps
                 .window
                 .as_ref()
@@ -508,6 +539,7 @@ impl LanguageServer for Backend {
         }
         if !touched.is_empty() || !configs.is_empty() {
             self.recheck_all();
+            spawn_view_refresh(&self.client, &self.state.settings());
         }
         let client = self.client.clone();
         tokio::spawn(async move {
@@ -1157,7 +1189,9 @@ async fn index_folders(client: &Client, state: &Arc<Shared>, roots: Vec<PathBuf>
             client.publish_diagnostics(uri, diagnostics, None).await;
         }
     }
-    let pull = state.settings().pull_diagnostics;
+    let settings = state.settings();
+    spawn_view_refresh(client, &settings);
+    let pull = settings.pull_diagnostics;
     if pull {
         let _ = client.workspace_diagnostic_refresh().await;
     } else {

@@ -1069,3 +1069,58 @@ async fn token_deltas_for_seed(mut seed: u64) {
     assert_eq!(data, expected, "text:\n{text}");
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn clients_are_asked_to_refresh_tokens_and_hints_when_entities_change() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let caps = json!({
+        "window": {"workDoneProgress": true},
+        "workspace": {"semanticTokens": {"refreshSupport": true}, "inlayHint": {"refreshSupport": true}}
+    });
+    let (mut client, _) = Client::start(caps, &[&root]).await;
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ssu spoke.\n").await;
+    client.diagnostics(&article, 1).await;
+    let asked = |client: &Client, method: &str| {
+        client
+            .server_requests
+            .iter()
+            .filter(|r| r["method"] == method)
+            .count()
+    };
+    // After indexing, the colours and hints of open documents may have changed.
+    for _ in 0..200 {
+        if asked(&client, "workspace/inlayHint/refresh") >= 1 {
+            break;
+        }
+        client
+            .request("workspace/symbol", json!({"query": "ssu"}))
+            .await;
+    }
+    assert!(asked(&client, "workspace/semanticTokens/refresh") >= 1);
+    assert!(asked(&client, "workspace/inlayHint/refresh") >= 1);
+    let before = asked(&client, "workspace/semanticTokens/refresh");
+    let registry = uri(&root.join("entities.news"));
+    client.open(&registry, 1, REGISTRY).await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": registry, "version": 2}, "contentChanges": [{"text": "[@ssu]: SSU\n  kind: person\n"}]}),
+        )
+        .await;
+    client.diagnostics(&article, 1).await;
+    // The request is sent from a spawned task: read on until it arrives.
+    for _ in 0..200 {
+        if asked(&client, "workspace/semanticTokens/refresh") > before {
+            break;
+        }
+        client
+            .request("workspace/symbol", json!({"query": "ssu"}))
+            .await;
+    }
+    assert!(asked(&client, "workspace/semanticTokens/refresh") > before);
+    client.shutdown().await;
+}
