@@ -110,6 +110,18 @@ impl Backend {
         }
     }
 
+    /// Runs `f` on the workspace holding `uri`, under the store lock; `None` for a document the
+    /// server does not know (answered with an empty result).
+    fn on_document<T>(
+        &self,
+        uri: &Uri,
+        f: impl FnOnce(&Store, &Workspace, FileId) -> T,
+    ) -> Option<T> {
+        let store = self.state.store();
+        let (folder, file) = store.locate(uri)?;
+        Some(f(&store, &folder.workspace, file))
+    }
+
     fn recheck_all(&self) {
         if self.state.settings().pull_diagnostics {
             spawn_refresh(&self.client);
@@ -888,51 +900,36 @@ impl LanguageServer for Backend {
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        let store = self.state.store();
-        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
-            return Ok(None);
-        };
-        Ok(Some(editing::links(
-            &folder.workspace,
-            file,
-            store.encoding(),
-        )))
+        Ok(
+            self.on_document(&params.text_document.uri, |store, ws, file| {
+                editing::links(ws, file, store.encoding())
+            }),
+        )
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let store = self.state.store();
-        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
-            return Ok(None);
-        };
-        Ok(Some(editing::folds(&folder.workspace, file)))
+        Ok(self.on_document(&params.text_document.uri, |_, ws, file| {
+            editing::folds(ws, file)
+        }))
     }
 
     async fn selection_range(
         &self,
         params: SelectionRangeParams,
     ) -> Result<Option<Vec<SelectionRange>>> {
-        let store = self.state.store();
-        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
-            return Ok(None);
-        };
-        Ok(Some(editing::selections(
-            &folder.workspace,
-            file,
-            &params.positions,
-            store.encoding(),
-        )))
+        Ok(
+            self.on_document(&params.text_document.uri, |store, ws, file| {
+                editing::selections(ws, file, &params.positions, store.encoding())
+            }),
+        )
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        let store = self.state.store();
-        let Some((folder, file)) = store.locate(&params.text_document.uri) else {
-            return Ok(None);
-        };
-        Ok(Some(editing::format(
-            &folder.workspace,
-            file,
-            store.encoding(),
-        )))
+        Ok(
+            self.on_document(&params.text_document.uri, |store, ws, file| {
+                editing::format(ws, file, store.encoding())
+            }),
+        )
     }
 
     async fn diagnostic(
