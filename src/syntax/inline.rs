@@ -250,16 +250,20 @@ impl Scanner<'_, '_> {
         };
         let list_start = body_start + "newsmark-".len() + word_len;
         let mut rules = Vec::new();
-        let mut offset = list_start;
-        for part in self.p.text[list_start..body_end].split(|c: char| c == ',' || c.is_whitespace())
-        {
-            if !part.is_empty() {
-                rules.push(Spanned {
-                    text: part.to_string(),
-                    range: TextRange::new(offset, offset + part.len()),
-                });
+        // Rule names are separated by commas and any whitespace, some of it more than one byte
+        // (a no-break space): ranges come from the separators' real positions.
+        let list = &self.p.text[list_start..body_end];
+        let mut part_start = 0;
+        for (at, c) in list.char_indices().chain([(list.len(), ',')]) {
+            if c == ',' || c.is_whitespace() {
+                if at > part_start {
+                    rules.push(Spanned {
+                        text: list[part_start..at].to_string(),
+                        range: TextRange::new(list_start + part_start, list_start + at),
+                    });
+                }
+                part_start = at + c.len_utf8();
             }
-            offset += part.len() + 1;
         }
         self.p
             .file

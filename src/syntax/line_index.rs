@@ -81,6 +81,9 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.line_of(offset);
+        // Between the `\r` and `\n` of a CRLF there is no column: that is the end of the line,
+        // as `offset` reads it back.
+        let offset = offset.min(self.line_range(text, line).end);
         let line_text = &text[self.line_starts[line]..offset];
         let col = match encoding {
             Encoding::Utf8 => line_text.len(),
@@ -146,6 +149,15 @@ mod tests {
         for e in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             assert_eq!(index.offset(text, p(e), e), at);
         }
+    }
+
+    #[test]
+    fn an_offset_inside_crlf_is_the_end_of_its_line() {
+        let text = "a\r\nb";
+        let index = LineIndex::new(text);
+        let p = index.position(text, 2, Encoding::Utf16);
+        assert_eq!(p, LineCol { line: 0, col: 1 });
+        assert_eq!(index.offset(text, p, Encoding::Utf16), 1);
     }
 
     #[test]

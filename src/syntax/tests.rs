@@ -163,6 +163,19 @@ fn unclosed_things_stay_linear_and_error_free() {
 }
 
 #[test]
+fn rule_names_after_multibyte_whitespace_keep_exact_ranges() {
+    // Found by fuzzing: a no-break space shifted the ranges of the rule names after it.
+    let text = "<!-- newsmark-disable\u{a0}x,\u{3000}y -->";
+    let file = parse(text);
+    let rules: Vec<&str> = file.suppressions[0]
+        .rules
+        .iter()
+        .map(|r| slice(text, r.range))
+        .collect();
+    assert_eq!(rules, ["x", "y"]);
+}
+
+#[test]
 fn a_mention_ending_like_a_url_is_still_a_mention() {
     for text in ["@www.[^s]", "@new-www.[^s]", "@http://x[^s]"] {
         let file = parse(text);

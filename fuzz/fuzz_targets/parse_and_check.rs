@@ -1,0 +1,36 @@
+//! Arbitrary bytes → UTF-8 (lossy) → parse → a one-file workspace plus a fixed registry →
+//! `diagnostics::check`. Nothing may panic and every diagnostic range must lie on char
+//! boundaries within the text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let text: &str = &text;
+
+    // The bare parser on its own (the LSP calls it this way too).
+    let syntax = newsmark::syntax::parse(text);
+    assert_eq!(
+        syntax.prose_mask.len(),
+        text.len(),
+        "prose mask must be as long as the text"
+    );
+    for e in &syntax.errors {
+        assert!(
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end),
+            "syntax error range {:?} bad: {}",
+            e.range,
+            e.message
+        );
+    }
+
+    let (ws, id) = common::workspace_with(text);
+    let diags = common::check(&ws, id);
+    common::assert_ranges_ok(text, &diags);
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS (default 60) from the committed seed corpus.
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]
+#
+# Needs `cargo install cargo-fuzz` and a nightly toolchain. The working corpus grows in
+# fuzz/corpus/<target>/ (seeds in fuzz/seeds/<target>/ are only read), crashes land in
+# fuzz/artifacts/<target>/, full logs in fuzz/logs/<target>.log. Exits nonzero if any target
+# crashed (or failed to build).
+set -uo pipefail
+
+cd "$(dirname "$0")"
+SECONDS_PER_TARGET="${1:-60}"
+shift || true
+TARGETS=("$@")
+if [ ${#TARGETS[@]} -eq 0 ]; then
+    TARGETS=(parse_and_check line_index edits)
+fi
+TOOLCHAIN="${FUZZ_TOOLCHAIN:-+nightly}"
+
+mkdir -p logs
+if ! cargo "$TOOLCHAIN" fuzz build -O -a >logs/build.log 2>&1; then
+    tail -n 30 logs/build.log; echo "build failed" >&2; exit 2
+fi
+
+status=0
+printf '%-16s %6s %12s %10s %8s %8s %8s  %s\n' target secs execs exec/s cov ft corpus result
+for t in "${TARGETS[@]}"; do
+    mkdir -p "corpus/$t" "artifacts/$t"
+    log="logs/$t.log"
+    cargo "$TOOLCHAIN" fuzz run -O -a "$t" "corpus/$t" "seeds/$t" -- \
+        -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 -timeout=10 -rss_limit_mb=4096 \
+        >"$log" 2>&1
+    rc=$?
+    # Last status line, e.g. "#123456 DONE   cov: 1234 ft: 5678 corp: 321/45Kb lim: 4096 exec/s: 2000 rss: 90Mb"
+    line=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
+    execs=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}' | tail -n 1)
+    [ -n "$execs" ] || execs=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$line")
+    cov=$(grep -oE 'cov: [0-9]+' <<<"$line" | awk '{print $2}')
+    ft=$(grep -oE 'ft: [0-9]+' <<<"$line" | awk '{print $2}')
+    corp=$(grep -oE 'corp: [0-9]+' <<<"$line" | awk '{print $2}')
+    eps=$(grep -E '^stat::average_exec_per_sec:' "$log" | awk '{print $2}' | tail -n 1)
+    if [ $rc -eq 0 ]; then
+        result=ok
+    else
+        status=1
+        artifact=$(grep -oE 'Test unit written to [^ ]+' "$log" | tail -n 1 | sed 's/Test unit written to //')
+        result="CRASH (rc=$rc) ${artifact:-see $log}"
+    fi
+    printf '%-16s %6s %12s %10s %8s %8s %8s  %s\n' "$t" "$SECONDS_PER_TARGET" "${execs:-?}" "${eps:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$result"
+    if [ $rc -ne 0 ]; then
+        grep -m1 -A3 -E "panicked at|ERROR: libFuzzer" "$log" | sed 's/^/    /'
+    fi
+done
+exit $status
