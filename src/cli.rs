@@ -342,6 +342,17 @@ fn each(run: &CheckRun) -> impl Iterator<Item = (&Workspace, &FileReport, &Diagn
     })
 }
 
+/// The longest source excerpt shown under a diagnostic, in bytes.
+const SNIPPET_MAX: usize = 2048;
+
+/// `at`, moved back to the start of the character it falls in.
+fn char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 fn write_human(out: &mut impl Write, run: &CheckRun) -> std::io::Result<()> {
     let renderer = Renderer::styled();
     let bold = Style::new().bold();
@@ -367,8 +378,16 @@ fn write_human(out: &mut impl Write, run: &CheckRun) -> std::io::Result<()> {
             .line_index
             .line_of(d.range.end.max(d.range.start + 1) - 1)
             .max(first);
-        let from = doc.line_index.line_range(&doc.text, first).start;
-        let to = doc.line_index.line_range(&doc.text, last).end;
+        let mut from = doc.line_index.line_range(&doc.text, first).start;
+        let mut to = doc.line_index.line_range(&doc.text, last).end;
+        // A very long line (a whole article without a line break) is cut to a window around
+        // the diagnostic: rendering all of it for each of its diagnostics made the report
+        // quadratic in the line's length.
+        if to - from > SNIPPET_MAX {
+            let start = d.range.start.saturating_sub(SNIPPET_MAX / 4);
+            from = char_boundary(&doc.text, from.max(start));
+            to = char_boundary(&doc.text, to.min(from + SNIPPET_MAX)).max(d.range.start);
+        }
         let source = &doc.text[from..to];
         let primary =
             (d.range.start - from)..(d.range.end.min(to) - from).max(d.range.start - from);

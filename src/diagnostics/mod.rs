@@ -174,7 +174,8 @@ fn syntax_findings(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>) 
 
 /// The suppression comments of one document, resolved to what they cover.
 struct Suppressions<'a> {
-    /// `(line, rules)`: diagnostics starting on `line`; empty rules means all.
+    /// `(line, rules)`: diagnostics starting on `line`; empty rules means all. Sorted by line,
+    /// so a finding looks up its own line instead of scanning every comment of the file.
     lines: Vec<(usize, Vec<Rule>)>,
     /// What `disable`/`enable` comments leave in force from an offset on, in text order.
     regions: Vec<(usize, Region)>,
@@ -236,6 +237,7 @@ impl<'a> Suppressions<'a> {
             }
             regions.push((s.range.end, region.clone()));
         }
+        lines.sort_by_key(|(line, _)| *line);
         Suppressions {
             lines,
             regions,
@@ -252,8 +254,10 @@ impl<'a> Suppressions<'a> {
             return false;
         }
         let line = self.line_index.line_of(offset);
-        self.lines
+        let first = self.lines.partition_point(|(l, _)| *l < line);
+        self.lines[first..]
             .iter()
-            .any(|(l, rules)| *l == line && (rules.is_empty() || rules.contains(&rule)))
+            .take_while(|(l, _)| *l == line)
+            .any(|(_, rules)| rules.is_empty() || rules.contains(&rule))
     }
 }

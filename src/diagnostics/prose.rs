@@ -18,19 +18,6 @@ enum SpanCover {
     Sourced,
 }
 
-fn span_cover(claims: &[&ClaimSpan], range: TextRange) -> SpanCover {
-    let mut cover = SpanCover::None;
-    for claim in claims.iter().filter(|c| c.text.contains_range(range)) {
-        if !claim.sources.is_empty() {
-            return SpanCover::Sourced;
-        }
-        if !claim.speakers.is_empty() {
-            cover = SpanCover::Speaker;
-        }
-    }
-    cover
-}
-
 /// A long quotation cut at a word for messages: `"were provided with all the necessary…"`.
 fn shorten_quote(quote: &str) -> String {
     const LIMIT: usize = 48;
@@ -108,6 +95,13 @@ struct Tables<'a> {
     /// Starts of `[^id]` citations (not claim attributes).
     citations: Vec<usize>,
     claims: Vec<&'a ClaimSpan>,
+    /// For each prefix `claims[..=k]`: the furthest end of the text of a claim span with a
+    /// source, and of one with a speaker (0 when there is none). A range is covered by such
+    /// a span when one starting at or before it ends at or after it, so [`Tables::cover`] is
+    /// a binary search rather than a scan of every claim span of the block per number (which
+    /// was quadratic in a paragraph of thousands of spans and numbers).
+    sourced_end: Vec<usize>,
+    speaker_end: Vec<usize>,
 }
 
 impl<'a> Tables<'a> {
@@ -121,7 +115,40 @@ impl<'a> Tables<'a> {
         citations.sort_unstable();
         let mut claims: Vec<&ClaimSpan> = syntax.claims.iter().collect();
         claims.sort_by_key(|c| c.range.start);
-        Tables { citations, claims }
+        let furthest = |wanted: fn(&ClaimSpan) -> bool| {
+            claims
+                .iter()
+                .scan(0, |end, c| {
+                    if wanted(c) {
+                        *end = c.text.end.max(*end);
+                    }
+                    Some(*end)
+                })
+                .collect()
+        };
+        let sourced_end = furthest(|c| !c.sources.is_empty());
+        let speaker_end = furthest(|c| !c.speakers.is_empty());
+        Tables {
+            citations,
+            claims,
+            sourced_end,
+            speaker_end,
+        }
+    }
+
+    /// How `range` is covered by claim spans. Spans never cross blocks, so a span of an
+    /// earlier block never reaches `range`.
+    fn cover(&self, range: TextRange) -> SpanCover {
+        let before = self.claims.partition_point(|c| c.text.start <= range.start);
+        if before == 0 {
+            SpanCover::None
+        } else if self.sourced_end[before - 1] >= range.end {
+            SpanCover::Sourced
+        } else if self.speaker_end[before - 1] >= range.end {
+            SpanCover::Speaker
+        } else {
+            SpanCover::None
+        }
     }
 
     fn cites(&self, sentence: TextRange) -> bool {
@@ -129,12 +156,6 @@ impl<'a> Tables<'a> {
         self.citations
             .get(first)
             .is_some_and(|&at| at < sentence.end)
-    }
-
-    fn claims_in(&self, block: TextRange) -> &[&'a ClaimSpan] {
-        let from = self.claims.partition_point(|c| c.range.start < block.start);
-        let to = self.claims.partition_point(|c| c.range.start < block.end);
-        &self.claims[from..to]
     }
 }
 
@@ -181,7 +202,6 @@ fn attribution(cx: &Context, block: TextRange, out: &mut Vec<Finding>) {
         .filter(|q| q.words >= prose::QUOTE_MIN_WORDS)
         .collect();
     let quote_ranges: Vec<TextRange> = quotes.iter().map(|q| q.range).collect();
-    let block_claims = cx.tables.claims_in(block);
     // Sentences, quotations and numbers are all in text order: walk them with cursors.
     let (mut next_quote, mut next_number) = (0, 0);
 
@@ -210,17 +230,20 @@ fn attribution(cx: &Context, block: TextRange, out: &mut Vec<Finding>) {
                 sentence_numbers
                     .iter()
                     .filter(|n| !cx.exempt.exempts(n.class))
+                    // Quotations are in order and do not overlap: only the last one starting
+                    // at or before the number can hold it (a scan of all of them per number
+                    // was quadratic in a sentence of thousands of quotations).
                     .filter(|n| {
-                        !sentence_speech
-                            .iter()
-                            .any(|q| q.range.contains_range(n.range))
+                        let at =
+                            sentence_speech.partition_point(|q| q.range.start <= n.range.start);
+                        !(at > 0 && sentence_speech[at - 1].range.contains_range(n.range))
                     })
                     .map(|n| Claim {
                         range: n.range,
                         quote: false,
                     }),
             )
-            .map(|claim| (claim, span_cover(block_claims, claim.range)))
+            .map(|claim| (claim, cx.tables.cover(claim.range)))
             .filter(|(_, cover)| *cover != SpanCover::Sourced)
             .collect();
         if claims.is_empty() {

@@ -114,9 +114,15 @@ impl Cues {
 
     /// Every cue in `range` of `mask`, skipping words inside `skip` ranges (quotations).
     pub fn find(&self, mask: &str, range: TextRange, skip: &[TextRange]) -> Vec<TextRange> {
-        let words: Vec<TextRange> = words(mask, range)
-            .filter(|w| !skip.iter().any(|s| s.contains_range(*w)))
-            .collect();
+        // `skip` is in text order and does not overlap (quotations never nest): only the last
+        // range starting at or before a word can hold it. A scan of all of them per word was
+        // quadratic in a sentence of thousands of quotations.
+        debug_assert!(skip.windows(2).all(|w| w[0].end <= w[1].start));
+        let skipped = |w: &TextRange| {
+            let at = skip.partition_point(|s| s.start <= w.start);
+            at > 0 && skip[at - 1].contains_range(*w)
+        };
+        let words: Vec<TextRange> = words(mask, range).filter(|w| !skipped(w)).collect();
         let mut found = Vec::new();
         let mut i = 0;
         while i < words.len() {

@@ -36,6 +36,8 @@ const PHRASE_SCALES: &[&str] = &[
     "dozen",
     "dozens",
 ];
+/// Length of the longest word in [`PHRASE_SCALES`].
+const LONGEST_SCALE: usize = "trillions".len();
 /// Words that may lead a scale word into a phrase: `a thousand`, `two million`, `tens of`.
 const LEADING_WORDS: &[&str] = &[
     "a",
@@ -292,9 +294,12 @@ fn scale_words(mask: &str, block: TextRange) -> Vec<(usize, usize)> {
             while start > 0 && haystack[start - 1].is_ascii_alphabetic() && at - start < 2 {
                 start -= 1;
             }
+            // No scale word is longer than `trillions`: looking further would only find a word
+            // that is not one, and a run of `illionillion…` would be rescanned at every hit.
             let end = at
                 + haystack[at..]
                     .iter()
+                    .take(LONGEST_SCALE + 1)
                     .take_while(|b| b.is_ascii_alphabetic())
                     .count();
             let word = &mask[block.start + start..block.start + end];

@@ -38,18 +38,26 @@ fn starts_sentence(c: char) -> bool {
 /// Does the `.` at `dot` follow an abbreviation, an initial or a dotted abbreviation (`U.S.`)?
 fn after_abbreviation(mask: &str, block_start: usize, dot: usize) -> bool {
     let before = &mask[block_start..dot];
-    let token_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !(c.is_alphabetic() || c == '.'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    if before.ends_with('.') {
+        return false;
+    }
+    // The token is the letters and dots before the stop. Only the letters back to its last
+    // inner `.` are walked: finding one settles the answer (`U.S`, `e.g`: a dotted
+    // abbreviation), and walking on would make `a.a.a.a…` quadratic, each stop rescanning
+    // the whole run.
+    let mut token_start = 0;
+    for (i, c) in before.char_indices().rev() {
+        if c == '.' {
+            return true;
+        }
+        if !c.is_alphabetic() {
+            token_start = i + c.len_utf8();
+            break;
+        }
+    }
     let token = &before[token_start..];
     if token.is_empty() {
         return false;
-    }
-    if token.contains('.') && !token.ends_with('.') {
-        // `U.S`, `e.g`: a dotted abbreviation.
-        return true;
     }
     let mut chars = token.chars();
     let single_initial =

@@ -53,15 +53,88 @@ fn bracket_pairs(bytes: &[u8], range: TextRange) -> Vec<(usize, usize)> {
     pairs
 }
 
+/// Pairs of matching parentheses in the block, by opening offset, counted the way a link's
+/// `(url)` is: every `(` and `)`, escaped or not. Built on the first `](` so that a block of
+/// 100,000 `[a](` does not rescan the rest of the block for each one.
+fn paren_pairs(bytes: &[u8], range: TextRange) -> Vec<(usize, usize)> {
+    let mut stack = Vec::new();
+    let mut pairs = Vec::new();
+    let mut i = range.start;
+    while let Some(found) = memchr::memchr2(b'(', b')', &bytes[i..range.end]) {
+        let at = i + found;
+        if bytes[at] == b'(' {
+            stack.push(at);
+        } else if let Some(open) = stack.pop() {
+            pairs.push((open, at));
+        }
+        i = at + 1;
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
+/// The first match of some search at or after an offset, remembered: the answer found from
+/// `from` is still the answer from any later offset up to it. Scans that look ahead for a
+/// closing `}` or `>` or for whitespace then cost one pass over the block in all, instead of
+/// one pass per opener when thousands of openers share one missing closer.
+#[derive(Clone, Copy)]
+struct NextMatch {
+    from: usize,
+    found: Option<usize>,
+}
+
+impl NextMatch {
+    const UNKNOWN: NextMatch = NextMatch {
+        from: usize::MAX,
+        found: None,
+    };
+
+    fn get(&mut self, from: usize, search: impl FnOnce() -> Option<usize>) -> Option<usize> {
+        if from >= self.from && self.found.is_none_or(|f| f >= from) {
+            return self.found;
+        }
+        *self = NextMatch {
+            from,
+            found: search(),
+        };
+        self.found
+    }
+}
+
 struct Scanner<'p, 'a> {
     p: &'p mut Parser<'a>,
     start: usize,
     end: usize,
     pairs: Vec<(usize, usize)>,
+    /// See [`paren_pairs`]; `None` until a link tail is first looked for.
+    parens: Option<Vec<(usize, usize)>>,
+    next_brace: NextMatch,
+    next_line_break: NextMatch,
+    next_angle: NextMatch,
+    next_whitespace: NextMatch,
     /// Where a construct's tail (`](url)`, `]{attrs}`) starts, and where it ends.
     closers: Vec<(usize, usize)>,
     /// Backtick run lengths known to have no closing run further on.
     unclosed_ticks: Vec<usize>,
+    /// Starts of the block's maximal backtick runs by length, built at the first backtick.
+    /// Searching the text for a closing run of the same length instead cost a pass over the
+    /// rest of the block per distinct length: runs of length 1, 2, 3 … made that `n^1.5`.
+    tick_runs: Option<rustc_hash::FxHashMap<usize, Vec<usize>>>,
+}
+
+fn tick_runs(bytes: &[u8], range: TextRange) -> rustc_hash::FxHashMap<usize, Vec<usize>> {
+    let mut runs: rustc_hash::FxHashMap<usize, Vec<usize>> = Default::default();
+    let mut i = range.start;
+    while let Some(found) = memchr::memchr(b'`', &bytes[i..range.end]) {
+        let at = i + found;
+        let len = bytes[at..range.end]
+            .iter()
+            .take_while(|&&b| b == b'`')
+            .count();
+        runs.entry(len).or_default().push(at);
+        i = at + len;
+    }
+    runs
 }
 
 pub(super) fn scan(p: &mut Parser, range: TextRange) {
@@ -71,8 +144,14 @@ pub(super) fn scan(p: &mut Parser, range: TextRange) {
         start: range.start,
         end: range.end,
         pairs,
+        parens: None,
+        next_brace: NextMatch::UNKNOWN,
+        next_line_break: NextMatch::UNKNOWN,
+        next_angle: NextMatch::UNKNOWN,
+        next_whitespace: NextMatch::UNKNOWN,
         closers: Vec::new(),
         unclosed_ticks: Vec::new(),
+        tick_runs: None,
     };
     scanner.run(range.start);
 }
@@ -169,15 +248,20 @@ impl Scanner<'_, '_> {
         if self.unclosed_ticks.contains(&n) {
             return i + n;
         }
-        let mut j = i + n;
-        while let Some(found) = memchr::memchr(b'`', &self.p.bytes[j..self.end]) {
-            let at = j + found;
-            let run = self.tick_run(at);
-            if run == n {
-                self.p.mask_with(TextRange::new(i, at + n), OPAQUE);
-                return at + n;
-            }
-            j = at + run;
+        // The closing run is the first whole run of exactly `n` backticks after this one
+        // (which may be the tail of a run, after an escaped backtick).
+        let range = TextRange::new(self.start, self.end);
+        let bytes = self.p.bytes;
+        let runs = self
+            .tick_runs
+            .get_or_insert_with(|| tick_runs(bytes, range));
+        let closing = runs.get(&n).and_then(|starts| {
+            let k = starts.partition_point(|&s| s < i + n);
+            starts.get(k).copied()
+        });
+        if let Some(at) = closing {
+            self.p.mask_with(TextRange::new(i, at + n), OPAQUE);
+            return at + n;
         }
         self.unclosed_ticks.push(n);
         i + n
@@ -197,8 +281,20 @@ impl Scanner<'_, '_> {
         let is_autolink = [&b"<http://"[..], b"<https://", b"<mailto:"]
             .iter()
             .any(|p| rest.starts_with(p));
-        let line_end = memchr::memchr2(b'\n', b'\r', rest).map_or(self.end, |at| i + at);
-        if let Some(close) = memchr::memchr(b'>', &self.p.bytes[i..line_end]) {
+        // Both searches are remembered (see `NextMatch`): a line of 100,000 `<` stays linear.
+        let (bytes, end) = (self.p.bytes, self.end);
+        let line_end = self
+            .next_line_break
+            .get(i, || {
+                memchr::memchr2(b'\n', b'\r', &bytes[i..end]).map(|at| i + at)
+            })
+            .unwrap_or(end);
+        let close = self
+            .next_angle
+            .get(i, || memchr::memchr(b'>', &bytes[i..end]).map(|at| i + at))
+            .filter(|&at| at < line_end)
+            .map(|at| at - i);
+        if let Some(close) = close {
             if is_autolink {
                 self.p.mask_with(TextRange::new(i, i + close + 1), OPAQUE);
                 return i + close + 1;
@@ -293,24 +389,18 @@ impl Scanner<'_, '_> {
     }
 
     /// `(` right after `close`: the offset of the matching `)`, if any.
-    fn paren_after(&self, close: usize) -> Option<usize> {
+    fn paren_after(&mut self, close: usize) -> Option<usize> {
         if self.byte(close + 1) != Some(b'(') {
             return None;
         }
-        let mut depth = 0usize;
-        for (k, &b) in self.p.bytes[close + 1..self.end].iter().enumerate() {
-            match b {
-                b'(' => depth += 1,
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(close + 1 + k);
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
+        let range = TextRange::new(self.start, self.end);
+        let parens = self
+            .parens
+            .get_or_insert_with(|| paren_pairs(self.p.bytes, range));
+        parens
+            .binary_search_by_key(&(close + 1), |&(o, _)| o)
+            .ok()
+            .map(|i| parens[i].1)
     }
 
     fn image(&mut self, i: usize) -> usize {
@@ -357,7 +447,17 @@ impl Scanner<'_, '_> {
             });
             return close + 1;
         }
-        if !inner.is_empty() && !inner.contains(char::is_whitespace) {
+        // Whether the inner text holds whitespace, from the first whitespace at or after it
+        // (remembered): nested `[^a[^a…` would otherwise rescan the same text for each `[^`.
+        let (text, end) = (self.p.text, self.end);
+        let from = i + 2;
+        let whitespace = self.next_whitespace.get(from, || {
+            text[from..end]
+                .find(char::is_whitespace)
+                .map(|at| from + at)
+        });
+        let has_whitespace = whitespace.is_some_and(|at| at < close);
+        if !inner.is_empty() && !has_whitespace {
             self.p.error(
                 range,
                 format!(
@@ -400,7 +500,11 @@ impl Scanner<'_, '_> {
 
     fn claim(&mut self, i: usize, close: usize) -> usize {
         let brace = close + 1;
-        let line_end = memchr::memchr(b'}', &self.p.bytes[brace..self.end]).map(|k| brace + k);
+        // Remembered (see `NextMatch`): 100,000 `[a]{` with no `}` stay linear.
+        let (bytes, end) = (self.p.bytes, self.end);
+        let line_end = self.next_brace.get(brace, || {
+            memchr::memchr(b'}', &bytes[brace..end]).map(|k| brace + k)
+        });
         let Some(end_brace) = line_end else {
             self.p.error(
                 TextRange::new(brace, brace + 1),
@@ -533,19 +637,26 @@ impl Scanner<'_, '_> {
             .iter()
             .position(|&b| b.is_ascii_whitespace() || matches!(b, b'<' | b'>' | b'"' | b'`'))
             .unwrap_or(rest.len());
-        // Sentence punctuation after a URL is not part of it, nor is an unbalanced `)`.
+        // Sentence punctuation after a URL is not part of it, nor is an unbalanced `)`. The
+        // parentheses are counted once and kept up to date as the end moves back, so a URL
+        // followed by 100,000 `)` stays linear.
+        let url = &self.p.bytes[i..end];
+        let mut opening = url.iter().filter(|&&b| b == b'(').count();
+        let mut closing = url.iter().filter(|&&b| b == b')').count();
         loop {
             let last = self.p.bytes[end - 1];
-            let url = &self.p.bytes[i..end];
-            let unbalanced_paren = last == b')'
-                && url.iter().filter(|&&b| b == b'(').count()
-                    < url.iter().filter(|&&b| b == b')').count();
+            let unbalanced_paren = last == b')' && opening < closing;
             if matches!(
                 last,
                 b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'*' | b'_'
             ) || unbalanced_paren
             {
                 end -= 1;
+                match last {
+                    b'(' => opening -= 1,
+                    b')' => closing -= 1,
+                    _ => {}
+                }
             } else {
                 break;
             }

@@ -28,7 +28,15 @@ pub struct LineIndex {
     /// Byte offset where each line starts; always begins with 0.
     line_starts: Vec<usize>,
     len: usize,
+    /// Within lines longer than [`CHECKPOINT`] bytes, about every [`CHECKPOINT`] bytes: a byte
+    /// offset (a character boundary) and its UTF-16 and UTF-32 columns, in text order. Columns
+    /// are then counted from the nearest checkpoint rather than from the line start, so the
+    /// thousands of diagnostics of a 5 MB one-line file cost linear time, not quadratic.
+    checkpoints: Vec<(usize, u32, u32)>,
 }
+
+/// Distance between column checkpoints in long lines, in bytes.
+const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
@@ -45,9 +53,27 @@ impl LineIndex {
             line_starts.push(next);
             i = next;
         }
+        let mut checkpoints = Vec::new();
+        for (k, &start) in line_starts.iter().enumerate() {
+            let end = line_starts.get(k + 1).copied().unwrap_or(text.len());
+            if end - start <= CHECKPOINT {
+                continue;
+            }
+            let (mut col16, mut col32, mut last) = (0u32, 0u32, start);
+            for (i, ch) in text[start..end].char_indices() {
+                let at = start + i;
+                if at - last >= CHECKPOINT {
+                    checkpoints.push((at, col16, col32));
+                    last = at;
+                }
+                col16 += ch.len_utf16() as u32;
+                col32 += 1;
+            }
+        }
         LineIndex {
             line_starts,
             len: text.len(),
+            checkpoints,
         }
     }
 
@@ -84,11 +110,18 @@ impl LineIndex {
         // Between the `\r` and `\n` of a CRLF there is no column: that is the end of the line,
         // as `offset` reads it back.
         let offset = offset.min(self.line_range(text, line).end);
-        let line_text = &text[self.line_starts[line]..offset];
+        let line_start = self.line_starts[line];
+        // Count from the last checkpoint of this line at or before `offset`, if any.
+        let at = self.checkpoints.partition_point(|&(o, _, _)| o <= offset);
+        let (from, col16, col32) = match at.checked_sub(1).map(|k| self.checkpoints[k]) {
+            Some(checkpoint) if checkpoint.0 >= line_start => checkpoint,
+            _ => (line_start, 0, 0),
+        };
+        let rest = &text[from..offset];
         let col = match encoding {
-            Encoding::Utf8 => line_text.len(),
-            Encoding::Utf16 => line_text.chars().map(char::len_utf16).sum(),
-            Encoding::Utf32 => line_text.chars().count(),
+            Encoding::Utf8 => offset - line_start,
+            Encoding::Utf16 => col16 as usize + rest.chars().map(char::len_utf16).sum::<usize>(),
+            Encoding::Utf32 => col32 as usize + rest.chars().count(),
         };
         LineCol {
             line: line as u32,

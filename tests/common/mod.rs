@@ -316,3 +316,166 @@ pub fn annotate_lines(
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile documents (tests/hostile.rs and benches/hostile.rs). Each generator takes a count `n`
+// and returns a document whose size grows linearly with `n`, so timing `n` and `2n` shows
+// whether a code path is linear.
+
+/// `unit` repeated until the text is at least `bytes` long.
+pub fn hostile_repeat(unit: &str, bytes: usize) -> String {
+    unit.repeat(bytes.div_ceil(unit.len().max(1)))
+}
+
+/// One line of prose, no line break at all: numbers, mentions, quotes, citations, links,
+/// claim spans, all in one block.
+pub fn hostile_long_line(bytes: usize) -> String {
+    hostile_repeat(
+        "The @ssu said 1,234 soldiers and 56% of \"the three words\" rose by 3.5 per cent in 2024, \
+         [officials]{@ssu status=reported} and [Mr. Smith](@smith) noted 12 drones[^src]. ",
+        bytes,
+    )
+}
+
+/// Every hostile single-document case at roughly `bytes` bytes: `(name, text)`.
+pub fn hostile_cases(bytes: usize) -> Vec<(&'static str, String)> {
+    let half = bytes / 2;
+    let mut cases: Vec<(&'static str, String)> = vec![
+        ("long line of prose", hostile_long_line(bytes)),
+        (
+            "nested [",
+            format!("{}{}", "[".repeat(half), "]".repeat(half)),
+        ),
+        (
+            "nested [ with text",
+            format!("{}x{}", "[a ".repeat(half / 3), "]{b}".repeat(half / 4)),
+        ),
+        (
+            "nested [^a",
+            format!("{} x{}", "[^a".repeat(half / 3), "]".repeat(half / 3)),
+        ),
+        ("unclosed [", "[".repeat(bytes)),
+        ("unclosed {", "{".repeat(bytes)),
+        ("unclosed (", "(".repeat(bytes)),
+        ("unclosed `", "`".repeat(bytes)),
+        ("unclosed ` separated", hostile_repeat("` a ", bytes)),
+        ("growing ` runs", hostile_growing_ticks(bytes)),
+        ("unclosed <!--", "<!--".repeat(bytes / 4)),
+        ("unclosed <!-- lines", hostile_repeat("<!-- a\n", bytes)),
+        ("unclosed \"", "\"".repeat(bytes)),
+        ("unclosed \" words", hostile_repeat("\"a ", bytes)),
+        ("unclosed <", hostile_repeat("<a ", bytes)),
+        ("@ signs", "@".repeat(bytes)),
+        ("@a repeated", "@a".repeat(half)),
+        (" @a repeated", " @a".repeat(bytes / 3)),
+        ("numbers only", hostile_repeat("1,234.5 ", bytes)),
+        ("digits only", "7".repeat(bytes)),
+        (
+            "numbers and quotes, one sentence",
+            hostile_repeat("\"a 1 b\" 2 ", bytes),
+        ),
+        ("NUL and control bytes", hostile_control(bytes)),
+        ("]{ run", "]{".repeat(half)),
+        ("]( run", "](".repeat(half)),
+        ("[^ run", "[^".repeat(half)),
+        ("[a]( unclosed run", hostile_repeat("[a](", bytes)),
+        ("[a]{ unclosed run", hostile_repeat("[a]{", bytes)),
+        ("[](@ run", hostile_repeat("[](@", bytes)),
+        ("backslash run", "\\".repeat(bytes)),
+        (
+            "URL with ) run",
+            format!("see https://a.b/{}", ")".repeat(bytes)),
+        ),
+        (
+            "URL with . run",
+            format!("see https://a.b/{}", ".".repeat(bytes)),
+        ),
+        ("dotted token", format!("{} 1", hostile_repeat("a.", bytes))),
+        (
+            "claim spans and numbers",
+            hostile_repeat("[a 1]{@b} 2 ", bytes),
+        ),
+        ("scale-word fragments", hostile_repeat("illion", bytes)),
+        ("ellipsis run", hostile_repeat("…", bytes)),
+        ("CRLF only", "\r\n".repeat(half)),
+        ("CR only", "\r".repeat(bytes)),
+        (
+            "CR-separated article",
+            hostile_long_line(bytes).replace(". ", ".\r"),
+        ),
+        (
+            "definition heads",
+            hostile_repeat("[^s]: T\n  url: x\n", bytes),
+        ),
+        (
+            "suppressed lines",
+            hostile_repeat(
+                "<!-- newsmark-disable-next-line -->\nIt cost 5 bn.\n\n",
+                bytes,
+            ),
+        ),
+        ("headings", hostile_repeat("# 1 ", bytes)),
+        ("list markers", hostile_repeat("- 1\n", bytes)),
+        ("table cells", hostile_repeat("| 1 ", bytes)),
+        ("blockquote markers", format!("{}1", ">".repeat(bytes))),
+        (
+            "front matter only",
+            format!("---\n{}", hostile_repeat("a: b\n", bytes)),
+        ),
+    ];
+    cases.retain(|(_, text)| !text.is_empty());
+    cases
+}
+
+/// Backtick runs of every length 1, 2, 3 … each used once: none of them closes.
+pub fn hostile_growing_ticks(bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes + 64);
+    let mut n = 1;
+    while out.len() < bytes {
+        out.push_str(&"`".repeat(n));
+        out.push('a');
+        n += 1;
+    }
+    out
+}
+
+/// Every control character (NUL included) between words and numbers.
+pub fn hostile_control(bytes: usize) -> String {
+    let mut unit = String::new();
+    for c in (0u8..32).chain([127]) {
+        unit.push(c as char);
+        unit.push_str("a 1 @b ");
+    }
+    unit.push('\u{85}');
+    unit.push('\u{2028}');
+    unit.push('\u{feff}');
+    hostile_repeat(&unit, bytes)
+}
+
+/// A registry of `n` entities (names and aliases), and an article mentioning some of them.
+pub fn hostile_registry(n: usize) -> (String, String) {
+    let mut registry = String::with_capacity(n * 64);
+    for i in 0..n {
+        writeln!(
+            registry,
+            "[@e{i}]: Entity Number {i}\n  kind: org\n  aliases: E{i}, Ent {i}\n"
+        )
+        .unwrap();
+    }
+    let mut article = String::new();
+    for i in (0..n).step_by((n / 1000).max(1)) {
+        writeln!(article, "@e{i} and Entity Number {i} met E{i}.\n").unwrap();
+    }
+    article.push_str("Then @e");
+    (registry, article)
+}
+
+/// Parses `text` as one document and runs every rule on it; returns the diagnostic count.
+pub fn hostile_check(text: &str) -> usize {
+    let mut ws = Workspace::new(PathBuf::from("."), Config::default());
+    let id = ws.set_document(Document::new(
+        PathBuf::from("hostile.news"),
+        text.to_string(),
+    ));
+    diagnostics::check(&ws, id).len()
+}
