@@ -485,64 +485,20 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
     }
 }
 
-/// Words after which a four-digit number is a year rather than a count.
+/// Words after which a four-digit number is a year rather than a count (month names too,
+/// see [`MONTHS`]).
 const YEAR_LEADS: &[&str] = &[
-    "in",
-    "since",
-    "until",
-    "till",
-    "by",
-    "from",
-    "to",
-    "of",
-    "before",
-    "after",
-    "during",
-    "between",
-    "and",
-    "or",
-    "early",
-    "late",
-    "mid",
-    "year",
-    "the",
-    "around",
-    "circa",
-    "c",
-    "through",
-    "spring",
-    "summer",
-    "autumn",
-    "fall",
-    "winter",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "In",
-    "Since",
-    "Until",
-    "By",
-    "From",
-    "Before",
-    "After",
-    "During",
-    "The",
+    "in", "since", "until", "till", "by", "from", "to", "of", "before", "after", "during",
+    "between", "and", "or", "early", "late", "mid", "year", "the", "around", "circa", "c",
+    "through", "spring", "summer", "autumn", "fall", "winter", "In", "Since", "Until", "By",
+    "From", "Before", "After", "During", "The",
 ];
 
 /// `since 2021`, `in 2016.`, `2025 was` read as years; `more than 2000 troops` is a count.
 /// A year-like number reads as a year after a time word, or when no lowercase word follows it.
 fn reads_as_year(s: &Scanner, floor: usize, start: usize, end: usize) -> bool {
     if s.previous_word(start, floor)
-        .is_some_and(|w| YEAR_LEADS.contains(&s.word(w)))
+        .is_some_and(|w| YEAR_LEADS.contains(&s.word(w)) || MONTHS.contains(&s.word(w)))
     {
         return true;
     }
