@@ -83,10 +83,12 @@ pub struct CheckRun {
     pub trouble: Vec<String>,
 }
 
-/// `.news` files under `dir`, respecting .gitignore and friends, in a stable order.
-fn walk(dir: &Path, trouble: &mut Vec<String>) -> Vec<PathBuf> {
+/// `.news` files under `dir` (only those directly in it when `shallow`), respecting
+/// .gitignore and friends, in a stable order.
+fn walk(dir: &Path, shallow: bool, trouble: &mut Vec<String>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in ignore::WalkBuilder::new(dir)
+        .max_depth(shallow.then_some(1))
         .follow_links(true)
         .require_git(false)
         .build()
@@ -125,7 +127,7 @@ fn canonical(path: &Path) -> PathBuf {
 pub fn run_check(paths: &[PathBuf]) -> CheckRun {
     let mut run = CheckRun::default();
     // Group the paths by workspace root, keeping the order they were given in.
-    let mut roots: Vec<(PathBuf, PathBuf, Vec<PathBuf>)> = Vec::new();
+    let mut roots: Vec<(PathBuf, PathBuf, bool, Vec<PathBuf>)> = Vec::new();
     for path in paths {
         if !path.exists() {
             run.trouble
@@ -134,12 +136,18 @@ pub fn run_check(paths: &[PathBuf]) -> CheckRun {
         }
         let root = config::find_root(path);
         let key = canonical(&root);
-        match roots.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, list)) => list.push(path.clone()),
-            None => roots.push((key, root, vec![path.clone()])),
+        // A file with no newsmark.toml above it has no project around it: its workspace is
+        // its directory's own files, not every subdirectory (it may sit in a home directory).
+        let shallow = !path.is_dir() && !root.join(config::FILE_NAME).is_file();
+        match roots.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, _, group_shallow, list)) => {
+                *group_shallow &= shallow;
+                list.push(path.clone());
+            }
+            None => roots.push((key, root, shallow, vec![path.clone()])),
         }
     }
-    for (_, root, checked) in roots {
+    for (_, root, shallow, checked) in roots {
         let config_path = clean(&root.join(config::FILE_NAME));
         let config = if config_path.is_file() {
             match Config::load(&config_path) {
@@ -152,7 +160,7 @@ pub fn run_check(paths: &[PathBuf]) -> CheckRun {
         } else {
             Config::default()
         };
-        let report = check_workspace(root, config, &checked, &mut run.trouble);
+        let report = check_workspace(root, shallow, config, &checked, &mut run.trouble);
         run.workspaces.push(report);
     }
     run
@@ -160,11 +168,12 @@ pub fn run_check(paths: &[PathBuf]) -> CheckRun {
 
 fn check_workspace(
     root: PathBuf,
+    shallow: bool,
     config: Config,
     checked: &[PathBuf],
     trouble: &mut Vec<String>,
 ) -> (Workspace, Vec<FileReport>) {
-    let workspace_files = walk(&root, trouble);
+    let workspace_files = walk(&root, shallow, trouble);
     // Usually the one path checked is the root itself: then the files to report on are the
     // workspace's files, and nothing needs mapping. Otherwise checked files are matched to
     // workspace files by canonical path, which also drops files named twice.
@@ -185,7 +194,7 @@ fn check_workspace(
         let mut targets = Vec::new();
         for path in checked {
             let found = if path.is_dir() {
-                walk(path, trouble)
+                walk(path, false, trouble)
             } else {
                 vec![clean(path)]
             };

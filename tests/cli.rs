@@ -218,6 +218,36 @@ fn without_a_config_the_checked_directory_is_the_workspace() {
 }
 
 #[test]
+fn a_loose_file_without_a_config_sees_only_its_own_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.news", "@ssu and @fsb spoke.\n");
+    write(dir.path(), "entities.news", REGISTRY);
+    write(
+        dir.path(),
+        "deeper/more.news",
+        "[@fsb]: Federal Security Service\n  kind: org\n",
+    );
+    // The sibling registry counts; a subdirectory does not (no project is marked, so the
+    // walk must not go down a home directory, or `/`).
+    let out = newsmark(dir.path(), &["check", "a.news", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("@fsb"), "{messages:?}");
+    // A directory, or a newsmark.toml, makes the whole tree the workspace again.
+    let out = newsmark(dir.path(), &["check", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    write(dir.path(), "newsmark.toml", "");
+    let out = newsmark(dir.path(), &["check", "a.news"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
 fn gitignored_files_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), ".gitignore", "drafts/\n");

@@ -19,6 +19,9 @@ pub struct Folder {
     pub workspace: Workspace,
     /// A broken `newsmark.toml`: reported on that file, the defaults are used meanwhile.
     pub config_error: Option<ConfigError>,
+    /// Only the files directly in `root` belong to it, not its subdirectories: the folder of a
+    /// loose file with no `newsmark.toml` above it (which may sit in `/` or a home directory).
+    pub shallow: bool,
 }
 
 impl Folder {
@@ -28,6 +31,16 @@ impl Folder {
             workspace: Workspace::new(root.clone(), config),
             root,
             config_error,
+            shallow: false,
+        }
+    }
+
+    /// Whether `path` lies in this folder's tree (directly in it, when shallow).
+    pub fn holds(&self, path: &Path) -> bool {
+        if self.shallow {
+            path.parent() == Some(self.root.as_path())
+        } else {
+            path.starts_with(&self.root)
         }
     }
 
@@ -104,7 +117,7 @@ impl Store {
             .folders
             .iter()
             .enumerate()
-            .filter(|(_, f)| path.starts_with(&f.root))
+            .filter(|(_, f)| f.holds(path))
             .max_by_key(|(_, f)| f.root.components().count())
             .map(|(i, _)| i);
         if let Some(i) = best {
@@ -114,8 +127,10 @@ impl Store {
             path.parent()
                 .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
         });
-        self.unindexed.push(root.clone());
-        self.folders.push(Folder::new(root));
+        let mut folder = Folder::new(root.clone());
+        folder.shallow = !root.join(config::FILE_NAME).is_file();
+        self.unindexed.push(root);
+        self.folders.push(folder);
         self.folders.len() - 1
     }
 
@@ -124,7 +139,7 @@ impl Store {
         let path = convert::path_of(uri);
         self.folders
             .iter()
-            .filter(|f| path.starts_with(&f.root) || f.workspace.file_id(&path).is_some())
+            .filter(|f| f.holds(&path) || f.workspace.file_id(&path).is_some())
             .max_by_key(|f| f.root.components().count())
             .and_then(|f| f.workspace.file_id(&path).map(|id| (f, id)))
     }
@@ -250,8 +265,8 @@ impl Store {
             .keys()
             .filter(|path| {
                 folder.is_none_or(|f| {
-                    let root = &self.folders[f].root;
-                    path.starts_with(root) || self.folders[f].workspace.file_id(path).is_some()
+                    let folder = &self.folders[f];
+                    folder.holds(path) || folder.workspace.file_id(path).is_some()
                 })
             })
             .cloned()
@@ -273,9 +288,11 @@ pub fn read_news_file(path: &Path) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Every `.news` file under `root` (respecting .gitignore), read and parsed on all cores.
-pub fn read_folder(root: &Path) -> Vec<Document> {
+/// Every `.news` file under `root` (respecting .gitignore; only those directly in it when
+/// `shallow`), read and parsed on all cores.
+pub fn read_folder(root: &Path, shallow: bool) -> Vec<Document> {
     let paths: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+        .max_depth(shallow.then_some(1))
         .follow_links(true)
         .require_git(false)
         .build()

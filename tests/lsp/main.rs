@@ -505,7 +505,12 @@ async fn multi_root_workspaces_are_separate() {
 
 #[tokio::test]
 async fn single_file_mode_without_folders() {
-    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    // Without a newsmark.toml only the files beside the article count: `deeper/` is not
+    // walked (a loose file in `/` or a home directory must not start a walk of the disk).
+    let (_dir, root) = workspace(&[
+        ("entities.news", REGISTRY),
+        ("deeper/more.news", "[@ghost]: A ghost\n  kind: person\n"),
+    ]);
     let (mut client, _) = Client::start(json!({}), &[]).await;
     let article = uri(&root.join("a.news"));
     client
