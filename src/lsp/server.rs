@@ -7,10 +7,11 @@
 //! and published with the version they were computed for; a result whose document has moved on
 //! is dropped.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::Result;
@@ -37,9 +38,25 @@ struct Shared {
     store: Mutex<Store>,
     /// Documents whose diagnostics must be recomputed.
     dirty: Mutex<HashSet<PathBuf>>,
+    /// Publications without a version (the cleared diagnostics of a closed document, the
+    /// errors of a newsmark.toml), the latest per URI. The diagnostics worker sends them, so a
+    /// client that stops reading holds up one task, not one task per notification.
+    unversioned: Mutex<HashMap<String, (Uri, Vec<Diagnostic>)>>,
     wake: Notify,
+    /// Refresh requests to send (`REFRESH_*` bits), coalesced: one of each kind is in flight at
+    /// a time, however many edits asked for it.
+    refresh: AtomicU8,
+    refresh_wake: Notify,
     settings: Mutex<Settings>,
 }
+
+const REFRESH_DIAGNOSTICS: u8 = 1;
+const REFRESH_TOKENS: u8 = 2;
+const REFRESH_HINTS: u8 = 4;
+
+/// How long a request to the client may go unanswered before the server stops waiting (a
+/// client that never answers must not stall indexing or later refreshes).
+const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Default, Clone)]
 struct Settings {
@@ -75,6 +92,37 @@ impl Shared {
         drop(dirty);
         self.wake.notify_one();
     }
+
+    fn publish_unversioned(&self, uri: Uri, diagnostics: Vec<Diagnostic>) {
+        let mut pending = self.unversioned.lock().unwrap_or_else(|e| e.into_inner());
+        pending.insert(uri.as_str().to_string(), (uri, diagnostics));
+        drop(pending);
+        self.wake.notify_one();
+    }
+
+    fn request_refresh(&self, kinds: u8) {
+        if kinds != 0 {
+            self.refresh.fetch_or(kinds, Ordering::SeqCst);
+            self.refresh_wake.notify_one();
+        }
+    }
+
+    /// Entity definitions changed (or the workspace was just read): what the client shows from
+    /// them beyond diagnostics (mention colours, name hints) is stale; ask it to fetch again.
+    fn refresh_views(&self) {
+        let settings = self.settings();
+        let tokens = if settings.refresh_tokens {
+            REFRESH_TOKENS
+        } else {
+            0
+        };
+        let hints = if settings.refresh_hints {
+            REFRESH_HINTS
+        } else {
+            0
+        };
+        self.request_refresh(tokens | hints);
+    }
 }
 
 impl Backend {
@@ -82,10 +130,14 @@ impl Backend {
         let state = Arc::new(Shared {
             store: Mutex::new(Store::default()),
             dirty: Mutex::new(HashSet::new()),
+            unversioned: Mutex::new(HashMap::new()),
             wake: Notify::new(),
+            refresh: AtomicU8::new(0),
+            refresh_wake: Notify::new(),
             settings: Mutex::new(Settings::default()),
         });
         tokio::spawn(diagnostics_worker(client.clone(), state.clone()));
+        tokio::spawn(refresh_worker(client.clone(), state.clone()));
         Backend {
             client,
             state,
@@ -98,10 +150,10 @@ impl Backend {
     fn after_change(&self, path: PathBuf, folder: usize, entities_changed: bool) {
         let settings = self.state.settings();
         if entities_changed {
-            spawn_view_refresh(&self.client, &settings);
+            self.state.refresh_views();
             let open = self.state.store().open_in(Some(folder));
             if settings.pull_diagnostics {
-                spawn_refresh(&self.client);
+                self.state.request_refresh(REFRESH_DIAGNOSTICS);
             } else {
                 self.state.mark_dirty(open);
             }
@@ -124,7 +176,7 @@ impl Backend {
 
     fn recheck_all(&self) {
         if self.state.settings().pull_diagnostics {
-            spawn_refresh(&self.client);
+            self.state.request_refresh(REFRESH_DIAGNOSTICS);
         } else {
             let open = self.state.store().open_in(None);
             self.state.mark_dirty(open);
@@ -132,29 +184,26 @@ impl Backend {
     }
 }
 
-fn spawn_refresh(client: &Client) {
-    let client = client.clone();
-    tokio::spawn(async move {
-        let _ = client.workspace_diagnostic_refresh().await;
-    });
-}
-
-/// Entity definitions changed (or the workspace was just read): what the client shows from them
-/// beyond diagnostics (mention colours, name hints) is stale; ask it to fetch again.
-fn spawn_view_refresh(client: &Client, settings: &Settings) {
-    let (tokens, hints) = (settings.refresh_tokens, settings.refresh_hints);
-    if !tokens && !hints {
-        return;
+/// Sends the refresh requests asked for, one at a time.
+async fn refresh_worker(client: Client, state: Arc<Shared>) {
+    loop {
+        state.refresh_wake.notified().await;
+        let kinds = state.refresh.swap(0, Ordering::SeqCst);
+        if kinds & REFRESH_DIAGNOSTICS != 0 {
+            let _ = tokio::time::timeout(
+                CLIENT_REQUEST_TIMEOUT,
+                client.workspace_diagnostic_refresh(),
+            )
+            .await;
+        }
+        if kinds & REFRESH_TOKENS != 0 {
+            let _ = tokio::time::timeout(CLIENT_REQUEST_TIMEOUT, client.semantic_tokens_refresh())
+                .await;
+        }
+        if kinds & REFRESH_HINTS != 0 {
+            let _ = tokio::time::timeout(CLIENT_REQUEST_TIMEOUT, client.inlay_hint_refresh()).await;
+        }
     }
-    let client = client.clone();
-    tokio::spawn(async move {
-        if tokens {
-            let _ = client.semantic_tokens_refresh().await;
-        }
-        if hints {
-            let _ = client.inlay_hint_refresh().await;
-        }
-    });
 }
 
 /// Recomputes diagnostics of dirty documents and publishes those still current.
@@ -165,6 +214,18 @@ async fn diagnostics_worker(client: Client, state: Arc<Shared>) {
             let mut set = state.dirty.lock().unwrap_or_else(|e| e.into_inner());
             set.drain().collect()
         };
+        let unversioned: Vec<(Uri, Vec<Diagnostic>)> = {
+            let mut pending = state.unversioned.lock().unwrap_or_else(|e| e.into_inner());
+            pending
+                .drain()
+                .map(|(_, publication)| publication)
+                .collect()
+        };
+        // Before the dirty documents: a document closed and opened again gets its new
+        // diagnostics after the clearing, not before.
+        for (uri, diagnostics) in unversioned {
+            client.publish_diagnostics(uri, diagnostics, None).await;
+        }
         if dirty.is_empty() {
             continue;
         }
@@ -490,8 +551,7 @@ impl LanguageServer for Backend {
         let folder = self.state.store().close(&uri);
         if folder.is_some() && !self.state.settings().pull_diagnostics {
             // Diagnostics belong to open documents; clear them.
-            let client = self.client.clone();
-            tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
+            self.state.publish_unversioned(uri, Vec::new());
         }
         self.recheck_all();
     }
@@ -551,14 +611,11 @@ impl LanguageServer for Backend {
         }
         if !touched.is_empty() || !configs.is_empty() {
             self.recheck_all();
-            spawn_view_refresh(&self.client, &self.state.settings());
+            self.state.refresh_views();
         }
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            for (uri, diagnostics) in configs {
-                client.publish_diagnostics(uri, diagnostics, None).await;
-            }
-        });
+        for (uri, diagnostics) in configs {
+            self.state.publish_unversioned(uri, diagnostics);
+        }
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -1141,10 +1198,12 @@ async fn index_folders(client: &Client, state: &Arc<Shared>, roots: Vec<PathBuf>
     let n = NEXT_TOKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let token = NumberOrString::String(format!("newsmark-index-{n}"));
     let ongoing = if progress
-        && client
-            .create_work_done_progress(token.clone())
-            .await
-            .is_ok()
+        && tokio::time::timeout(
+            CLIENT_REQUEST_TIMEOUT,
+            client.create_work_done_progress(token.clone()),
+        )
+        .await
+        .is_ok_and(|answer| answer.is_ok())
     {
         Some(
             client
@@ -1160,9 +1219,15 @@ async fn index_folders(client: &Client, state: &Arc<Shared>, roots: Vec<PathBuf>
     let mut configs = Vec::new();
     for (i, root) in roots.into_iter().enumerate() {
         let read_root = root.clone();
-        let documents = tokio::task::spawn_blocking(move || store::read_folder(&read_root))
-            .await
-            .unwrap_or_default();
+        let shallow = state
+            .store()
+            .folders
+            .iter()
+            .any(|f| f.root == root && f.shallow);
+        let documents =
+            tokio::task::spawn_blocking(move || store::read_folder(&read_root, shallow))
+                .await
+                .unwrap_or_default();
         let count = documents.len();
         {
             let mut store = state.store();
@@ -1183,14 +1248,12 @@ async fn index_folders(client: &Client, state: &Arc<Shared>, roots: Vec<PathBuf>
     }
     for (uri, diagnostics) in configs {
         if !diagnostics.is_empty() {
-            client.publish_diagnostics(uri, diagnostics, None).await;
+            state.publish_unversioned(uri, diagnostics);
         }
     }
-    let settings = state.settings();
-    spawn_view_refresh(client, &settings);
-    let pull = settings.pull_diagnostics;
-    if pull {
-        let _ = client.workspace_diagnostic_refresh().await;
+    state.refresh_views();
+    if state.settings().pull_diagnostics {
+        state.request_refresh(REFRESH_DIAGNOSTICS);
     } else {
         let open = state.store().open_in(None);
         state.mark_dirty(open);
