@@ -5,12 +5,13 @@ mod convert;
 mod editing;
 mod server;
 mod store;
+mod transport;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::io::{AsyncRead, AsyncWrite};
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 pub use server::Backend;
 
@@ -24,7 +25,7 @@ where
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
-    Server::new(input, output, socket).serve(service).await;
+    transport::serve(input, output, service, socket).await;
     shut_down.load(Ordering::SeqCst)
 }
 
