@@ -1,6 +1,7 @@
 //! End-to-end tests of `newsmark lsp`: framed JSON-RPC against the real server, in process.
 
 mod harness;
+mod no_data_loss;
 
 use std::path::{Path, PathBuf};
 
