@@ -50,6 +50,29 @@ struct RawConfig {
     sources: Sources,
     #[serde(default)]
     attribution: Attribution,
+    #[serde(default)]
+    limits: Limits,
+}
+
+/// How much of an article is analysed in full.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Limits {
+    /// The prose rules (numbers, quotes, missing sources, unlinked names) check the blocks
+    /// that end within this many bytes of an article; the rest of a larger article is parsed
+    /// and indexed, and its references checked, but its prose is not.
+    pub prose_bytes: usize,
+}
+
+/// 16 MiB: a keystroke in an article that size still re-checks in about 0.2 s.
+pub const DEFAULT_PROSE_BYTES: usize = 16 << 20;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            prose_bytes: DEFAULT_PROSE_BYTES,
+        }
+    }
 }
 
 /// Which kinds of number are exempt (`true`: never reported).
@@ -118,6 +141,7 @@ pub struct Config {
     pub numbers: Numbers,
     pub required_source_fields: Vec<String>,
     pub cues: Vec<String>,
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -220,6 +244,7 @@ impl Config {
             numbers: raw.numbers,
             required_source_fields: raw.sources.required,
             cues,
+            limits: raw.limits,
         })
     }
 }

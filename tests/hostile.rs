@@ -283,3 +283,25 @@ fn cli_on_nul_bytes_and_crlf() {
     assert!(stdout.contains("cr.news:4096:9"), "CR alone breaks lines");
     good_file_was_checked(&out);
 }
+
+/// An article over the size limit (16 MiB by default): the prose rules stop at the first
+/// block past it, one `size-limit` note says where, and references are checked to the end.
+#[test]
+fn an_article_over_the_limit_is_checked_in_part_and_says_so() {
+    let mut text = common::hostile_repeat(
+        "Officials said 12 missiles hit Kyiv.[^s1]\n\n",
+        newsmark::config::DEFAULT_PROSE_BYTES + 4096,
+    );
+    text.push_str("The last 3,000 people left. @ghost\n\n[^s1]: Kyiv city administration\n  url: https://example.org\n  date: 2025-01-01\n");
+    let mut ws = Workspace::new(PathBuf::from("."), Config::default());
+    let id = ws.set_document(Document::new(PathBuf::from("big.news"), text));
+    let found = diagnostics::check(&ws, id);
+    let rules: Vec<&str> = found.iter().map(|d| d.rule.id()).collect();
+    assert_eq!(rules, ["size-limit", "undefined-entity"]);
+    assert!(found[0].range.end <= newsmark::config::DEFAULT_PROSE_BYTES + 64);
+    assert!(
+        found[0].message.contains("16.0 MiB"),
+        "{}",
+        found[0].message
+    );
+}

@@ -433,3 +433,24 @@ Note: 13 soldiers died.
 "
     ));
 }
+
+#[test]
+fn size_limit_stops_the_prose_rules_and_says_where() {
+    // The second paragraph ends past byte 60: its number and quotation go unreported, one
+    // note says so, and the reference rules still see the whole file.
+    assert_snapshot!(check(
+        "//- newsmark.toml
+[limits]
+prose-bytes = 60
+//- entities.news
+[@ssu]: Security Service of Ukraine
+  kind: org
+//- article.news
+The unit lost 13 soldiers near the border, @ssu says.
+
+Another 40 were wounded. \"We will not leave this place,\" one said. @ghost[^nowhere]
+
+A third paragraph with 7 numbers.
+"
+    ));
+}

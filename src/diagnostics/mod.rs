@@ -1,4 +1,4 @@
-//! The ten rules. `check` runs them all on one document of a workspace and returns
+//! The rules. `check` runs them all on one document of a workspace and returns
 //! protocol-neutral diagnostics with byte ranges; the CLI and the server format them.
 
 mod prose;
@@ -38,10 +38,11 @@ pub enum Rule {
     IncompleteSource,
     UnlinkedMention,
     Syntax,
+    SizeLimit,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 11] = [
         Rule::UnattributedNumber,
         Rule::UnattributedQuote,
         Rule::MissingSource,
@@ -52,6 +53,7 @@ impl Rule {
         Rule::IncompleteSource,
         Rule::UnlinkedMention,
         Rule::Syntax,
+        Rule::SizeLimit,
     ];
 
     pub fn id(self) -> &'static str {
@@ -66,6 +68,7 @@ impl Rule {
             Rule::IncompleteSource => "incomplete-source",
             Rule::UnlinkedMention => "unlinked-mention",
             Rule::Syntax => "syntax",
+            Rule::SizeLimit => "size-limit",
         }
     }
 
@@ -80,6 +83,7 @@ impl Rule {
             | Rule::DuplicateDefinition
             | Rule::Syntax => Severity::Error,
             Rule::UnlinkedMention => Severity::Hint,
+            Rule::SizeLimit => Severity::Info,
             _ => Severity::Warning,
         }
     }

@@ -6,7 +6,7 @@ use crate::config::Numbers;
 use crate::prose::numbers;
 use crate::prose::{self, Cues, Quotation, sentences};
 use crate::syntax::{BlockKind, ClaimSpan, SyntaxFile, TextRange};
-use crate::workspace::{FileId, Workspace};
+use crate::workspace::{Document, FileId, Workspace};
 
 /// How a piece of a sentence is covered by a claim span.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,7 +72,14 @@ pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>)
     .any(|r| config.severity(r).is_some());
 
     let tables = Tables::new(syntax);
+    let limit = config.limits.prose_bytes;
     for block in &syntax.blocks {
+        if block.range.end > limit {
+            if wants_names || wants_attribution {
+                size_limit(doc, block.range.start, limit, out);
+            }
+            break;
+        }
         if wants_names {
             unlinked_mentions(workspace, mask, block.range, out);
         }
@@ -87,6 +94,32 @@ pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>)
             attribution(&context, block.range, out);
         }
     }
+}
+
+/// Where the prose rules stop in an article over the limit: one note at the first block not
+/// checked, so the silence after it is not mistaken for clean copy.
+fn size_limit(doc: &Document, at: usize, limit: usize, out: &mut Vec<Finding>) {
+    let line_end = doc.text[at..]
+        .find(['\n', '\r'])
+        .map_or(doc.text.len(), |n| at + n);
+    let size = |bytes: usize| match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1048576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MiB", bytes as f64 / 1048576.0),
+    };
+    out.push(Finding::new(
+        Rule::SizeLimit,
+        TextRange::new(at, line_end),
+        format!(
+            "prose is not checked from here on: this article is {} and the prose rules \
+             (unattributed-number, unattributed-quote, missing-source, unlinked-mention) check \
+             only the blocks within its first {}; entities, citations and definitions \
+             are checked throughout. Split the article, or raise `prose-bytes` under \
+             [limits] in newsmark.toml",
+            size(doc.text.len()),
+            size(limit)
+        ),
+    ));
 }
 
 /// Citations and claim spans of a file sorted by position, so each sentence finds its own

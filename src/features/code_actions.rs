@@ -76,7 +76,7 @@ pub fn actions(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Action> {
             Rule::UnlinkedMention => cx.link(diagnostic),
             Rule::IncompleteSource => cx.missing_fields(diagnostic),
             Rule::UnusedSource => cx.remove_unused(diagnostic),
-            Rule::DuplicateDefinition | Rule::Syntax => Vec::new(),
+            Rule::DuplicateDefinition | Rule::Syntax | Rule::SizeLimit => Vec::new(),
         };
         fixes.extend(cx.suppress(diagnostic));
         for mut fix in fixes {
