@@ -16,7 +16,8 @@ use crate::syntax::{
     ClaimStatus, Definition, DefinitionKind, ENTITY_FIELDS, ENTITY_KINDS, MentionKind,
     SOURCE_FIELDS, SOURCE_KINDS, TextRange, attribute_tokens, opens_mention,
 };
-use crate::workspace::{Document, FileId, Workspace};
+use crate::workspace::{DefinitionRef, Document, FileId, Workspace, char_mask};
+use rayon::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompletionList {
@@ -436,7 +437,7 @@ fn claim_attribute(
     let mut items = Vec::new();
     let query = lowercase(token);
     let has_status = others.iter().any(|t| t.starts_with("status="));
-    if let Some(rank) = rank(&query, "status", &[]).filter(|_| !has_status) {
+    if let Some(rank) = rank(&query, "status", &[] as &[&str]).filter(|_| !has_status) {
         let values: Vec<String> = ClaimStatus::ALL
             .iter()
             .map(|(name, _)| format!("- `{name}`: {}", status_doc(name)))
@@ -516,23 +517,24 @@ fn entity_items(
     exclude: &[&str],
 ) -> CompletionList {
     let query = lowercase(query);
-    let mut names: Vec<&str> = Vec::new();
-    let mut hits: Vec<(u8, &str, &Definition)> = Vec::new();
-    for (id, refs) in &ws.index().definitions {
-        let Some(first) = refs.first() else {
-            continue;
-        };
-        if exclude.contains(&id.as_str()) {
-            continue;
-        }
-        let def = &ws.document(first.file).syntax.definitions[first.index];
-        names.clear();
-        names.push(&def.name.text);
-        names.extend(alias_names(def));
-        if let Some(rank) = rank(&query, id, &names) {
-            hits.push((rank, id, def));
-        }
-    }
+    let query_text: String = query.iter().collect();
+    let query_chars = char_mask(&query_text);
+    let ascii_query = query_text.is_ascii().then(|| query_text.into_bytes());
+    // Keys are lower case already: lowering them again in `rank` changes nothing. Each
+    // definition is looked up only for the items kept.
+    let mut hits: Vec<(u8, &str, DefinitionRef)> = ws
+        .index()
+        .completion_keys
+        .par_iter()
+        .filter(|key| query_chars & !key.chars == 0 && !exclude.contains(&key.id.as_str()))
+        .filter_map(|key| {
+            let rank = match &ascii_query {
+                Some(q) => rank_lowered_ascii(q, &key.lower_id, &key.lower_names),
+                None => rank(&query, &key.lower_id, &key.lower_names),
+            }?;
+            Some((rank, key.id.as_str(), key.definition))
+        })
+        .collect();
     let is_incomplete = hits.len() > MAX_ITEMS;
     if is_incomplete {
         hits.select_nth_unstable_by(MAX_ITEMS, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
@@ -541,7 +543,10 @@ fn entity_items(
     hits.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let items = hits
         .into_iter()
-        .map(|(rank, id, def)| entity_item(ws, id, Some(def), rank, replace, ""))
+        .map(|(rank, id, at)| {
+            let def = &ws.document(at.file).syntax.definitions[at.index];
+            entity_item(ws, id, Some(def), rank, replace, "")
+        })
         .collect();
     CompletionList {
         items,
@@ -655,7 +660,7 @@ fn ranked(
         .into_iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            let rank = rank(&query, c.label.trim_end_matches('='), &[])?;
+            let rank = rank(&query, c.label.trim_end_matches('='), &[] as &[&str])?;
             Some(CompletionItem {
                 label: c.label,
                 kind,
@@ -733,17 +738,18 @@ fn is_word_subsequence(text: &str, query: &[char]) -> bool {
 /// better, `None` is no match. 0: the id itself; 1: a prefix of the id; 2: a prefix of a
 /// name; 3: a prefix of a later word of the id or a name; 4: a subsequence of the id or a
 /// name that starts at a word.
-fn rank(query: &[char], key: &str, names: &[&str]) -> Option<u8> {
+fn rank(query: &[char], key: &str, names: &[impl AsRef<str>]) -> Option<u8> {
     if query.is_empty() {
         return Some(1);
     }
-    let any =
-        |test: fn(&str, &[char]) -> bool| test(key, query) || names.iter().any(|n| test(n, query));
+    let any = |test: fn(&str, &[char]) -> bool| {
+        test(key, query) || names.iter().any(|n| test(n.as_ref(), query))
+    };
     if equals(key, query) {
         Some(0)
     } else if starts_with(key, query) {
         Some(1)
-    } else if names.iter().any(|n| starts_with(n, query)) {
+    } else if names.iter().any(|n| starts_with(n.as_ref(), query)) {
         Some(2)
     } else if any(word_starts_with) {
         Some(3)
@@ -754,9 +760,73 @@ fn rank(query: &[char], key: &str, names: &[&str]) -> Option<u8> {
     }
 }
 
+/// [`word_starts`] of ASCII text.
+fn ascii_word_starts(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    (0..text.len()).filter(move |&i| {
+        i == 0 || (text[i].is_ascii_alphanumeric() && !text[i - 1].is_ascii_alphanumeric())
+    })
+}
+
+/// [`rank`] for an ASCII query against an id and names already in lower case: the same
+/// answer, a byte at a time, for the scan of a whole registry (100,000 entities). Falls back
+/// to [`rank`] when a name is not ASCII.
+fn rank_lowered_ascii(query: &[u8], key: &str, names: &[String]) -> Option<u8> {
+    if !key.is_ascii() || !names.iter().all(|n| n.is_ascii()) {
+        let chars: Vec<char> = query.iter().map(|&b| char::from(b)).collect();
+        return rank(&chars, key, names);
+    }
+    let Some((&first, rest)) = query.split_first() else {
+        return Some(1);
+    };
+    let later_word_starts_with = |text: &[u8]| {
+        ascii_word_starts(text)
+            .skip(1)
+            .any(|i| text[i..].starts_with(query))
+    };
+    let word_subsequence = |text: &[u8]| {
+        ascii_word_starts(text).any(|i| {
+            let mut after = text[i + 1..].iter();
+            text[i] == first && rest.iter().all(|q| after.any(|c| c == q))
+        })
+    };
+    let (key, names) = (key.as_bytes(), names.iter().map(String::as_bytes));
+    if key == query {
+        Some(0)
+    } else if key.starts_with(query) {
+        Some(1)
+    } else if names.clone().any(|n| n.starts_with(query)) {
+        Some(2)
+    } else if std::iter::once(key)
+        .chain(names.clone())
+        .any(later_word_starts_with)
+    {
+        Some(3)
+    } else if std::iter::once(key).chain(names).any(word_subsequence) {
+        Some(4)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte-wise ranking of a registry scan agrees with the general one.
+        #[test]
+        fn ascii_ranking_agrees_with_rank(
+            query in "[a-z0-9 .-]{0,6}",
+            key in "[a-z0-9-]{0,12}",
+            names in proptest::collection::vec("[a-z0-9 .,'-]{0,20}|é[a-z ]{0,5}", 0..4),
+        ) {
+            let chars: Vec<char> = query.chars().collect();
+            proptest::prop_assert_eq!(
+                rank_lowered_ascii(query.as_bytes(), &key, &names),
+                rank(&chars, &key, &names)
+            );
+        }
+    }
 
     #[test]
     fn ranks_id_then_name_then_word_then_subsequence() {
@@ -766,11 +836,11 @@ mod tests {
         assert_eq!(rank(&q("Blin"), "blinken", &names), Some(1));
         assert_eq!(rank(&q("anto"), "blinken", &names), Some(2));
         assert_eq!(rank(&q("sec"), "ab", &["Antony Secretary"]), Some(3));
-        assert_eq!(rank(&q("kor"), "north-korea", &[]), Some(3));
+        assert_eq!(rank(&q("kor"), "north-korea", &[] as &[&str]), Some(3));
         assert_eq!(rank(&q("bkn"), "blinken", &names), Some(4));
         assert_eq!(rank(&q("sbl"), "blinken", &names), Some(4));
         // Not from inside a word: `ro` is in `description` but starts none of its words.
-        assert_eq!(rank(&q("ro"), "description", &[]), None);
+        assert_eq!(rank(&q("ro"), "description", &[] as &[&str]), None);
         assert_eq!(rank(&q("xyz"), "blinken", &names), None);
         assert_eq!(rank(&q(""), "blinken", &names), Some(1));
     }
