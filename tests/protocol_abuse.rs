@@ -721,3 +721,35 @@ fn a_client_that_never_reads_cannot_make_the_server_grow() {
         "the server grew by {grown} KiB over {rounds} rounds"
     );
 }
+
+#[test]
+fn a_client_that_closes_its_end_ends_the_session() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("newsmark lsp starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdin
+        .write_all(&frame(
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"processId": null, "capabilities": {}}}),
+        ))
+        .unwrap();
+    assert_eq!(read_message(&mut stdout).unwrap()["id"], 1);
+    // The client stops listening but keeps writing: the next answer cannot be delivered, so
+    // the session is over (without `shutdown`: status 1), instead of the server working on
+    // for nobody.
+    drop(stdout);
+    for id in 2..50 {
+        let request = json!({"jsonrpc": "2.0", "id": id, "method": "workspace/symbol", "params": {"query": ""}});
+        if stdin.write_all(&frame(&request)).is_err() {
+            break;
+        }
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}
