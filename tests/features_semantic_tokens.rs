@@ -267,3 +267,35 @@ fn numbers_are_marked_as_the_rules_judge_them() {
         );
     }
 }
+
+#[test]
+fn an_article_over_the_size_limit_has_tokens_where_its_prose_is_checked() {
+    let fixture = "//- newsmark.toml
+[limits]
+prose-bytes = 40
+//- entities.news
+[@ssu]: Security Service of Ukraine
+  kind: org
+//- a.news
+@ssu lost 13 soldiers.[^s]
+
+@ssu lost 14 more.
+
+[^s]: A source
+";
+    let ws = common::workspace(fixture);
+    let file = ws.file_id(Path::new("a.news")).unwrap();
+    let tokens = semantic_tokens::tokens(&ws, file);
+    let end = diagnostics::prose_end(&ws, file);
+    assert_eq!(end, "@ssu lost 13 soldiers.[^s]\n\n".len());
+    assert!(!tokens.is_empty() && tokens.iter().all(|t| t.range.start < end));
+    // An edit keeps to the same limit.
+    let mut edited = common::workspace(fixture);
+    let old_text = ws.document(file).text.clone();
+    edited.set_document(Document::new(
+        PathBuf::from("a.news"),
+        format!("The {old_text}"),
+    ));
+    let updated = semantic_tokens::update(&edited, file, &old_text, &tokens);
+    assert_eq!(updated, semantic_tokens::tokens(&edited, file));
+}

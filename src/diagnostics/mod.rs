@@ -125,6 +125,21 @@ impl Finding {
     }
 }
 
+/// Where the prose rules stop in `file`: the start of the first block that does not end within
+/// `[limits] prose-bytes`, or the end of the text when every block does.
+pub fn prose_end(workspace: &Workspace, file: FileId) -> usize {
+    let doc = workspace.document(file);
+    let limit = workspace.config.limits.prose_bytes;
+    if doc.text.len() <= limit {
+        return doc.text.len();
+    }
+    doc.syntax
+        .blocks
+        .iter()
+        .find(|b| b.range.end > limit)
+        .map_or(doc.text.len(), |b| b.range.start)
+}
+
 /// Every diagnostic of one document, sorted by position.
 pub fn check(workspace: &Workspace, file: FileId) -> Vec<Diagnostic> {
     let config = &workspace.config;

@@ -72,11 +72,11 @@ pub(super) fn check(workspace: &Workspace, file: FileId, out: &mut Vec<Finding>)
     .any(|r| config.severity(r).is_some());
 
     let tables = Tables::new(syntax);
-    let limit = config.limits.prose_bytes;
+    let end = super::prose_end(workspace, file);
     for block in &syntax.blocks {
-        if block.range.end > limit {
+        if block.range.start >= end {
             if wants_names || wants_attribution {
-                size_limit(doc, block.range.start, limit, out);
+                size_limit(doc, end, config.limits.prose_bytes, out);
             }
             break;
         }

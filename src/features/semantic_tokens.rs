@@ -192,10 +192,15 @@ pub struct Token {
     pub modifiers: u32,
 }
 
-/// Every token of `file`, sorted, non-overlapping, one line each.
+/// Every token of `file`, sorted, non-overlapping, one line each; in an article over the size
+/// limit, those of the part the prose rules check (a 50 MB article would otherwise answer
+/// with about 100 MB of tokens).
 pub fn tokens(ws: &Workspace, file: FileId) -> Vec<Token> {
-    let len = ws.document(file).text.len();
-    tokens_in_range(ws, file, TextRange::new(0, len))
+    let end = crate::diagnostics::prose_end(ws, file);
+    tokens_in_range(ws, file, TextRange::new(0, end))
+        .into_iter()
+        .filter(|t| t.range.start < end)
+        .collect()
 }
 
 /// The tokens of `file` now, given those computed for `old_text`: the blocks around the
@@ -219,6 +224,10 @@ pub fn update(ws: &Workspace, file: FileId, old_text: &str, old_tokens: &[Token]
         .count();
     if prefix == old_bytes.len() && prefix == new_bytes.len() {
         return old_tokens.to_vec();
+    }
+    if new_bytes.len() > ws.config.limits.prose_bytes {
+        // Where the tokens stop moves with the text: recompute.
+        return tokens(ws, file);
     }
     // The changed bytes, widened to whole blocks, definitions and front matter of the new text.
     let syntax = &doc.syntax;
