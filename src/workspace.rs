@@ -213,7 +213,16 @@ impl EntityIndex {
                 }
             }
         }
-        let mut patterns: Vec<(String, Vec<String>)> = names.into_iter().collect();
+        // The ids sharing a name in id order, not in the order the files happened to be read
+        // (the server reads a folder in walk order, the CLI in path order; both must say the
+        // same).
+        let mut patterns: Vec<(String, Vec<String>)> = names
+            .into_iter()
+            .map(|(name, mut ids)| {
+                ids.sort_unstable();
+                (name, ids)
+            })
+            .collect();
         patterns.sort();
         // aho-corasick's construction grows with the square of the names (a final reordering
         // of its states follows chains as long as the automaton): 100,000 entities with two

@@ -291,7 +291,7 @@ pub fn read_news_file(path: &Path) -> Option<String> {
 /// Every `.news` file under `root` (respecting .gitignore; only those directly in it when
 /// `shallow`), read and parsed on all cores.
 pub fn read_folder(root: &Path, shallow: bool) -> Vec<Document> {
-    let paths: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+    let mut paths: Vec<PathBuf> = ignore::WalkBuilder::new(root)
         .max_depth(shallow.then_some(1))
         .follow_links(true)
         .require_git(false)
@@ -301,6 +301,9 @@ pub fn read_folder(root: &Path, shallow: bool) -> Vec<Document> {
         .map(ignore::DirEntry::into_path)
         .filter(|p| crate::workspace::is_news_file(p))
         .collect();
+    // Path order, as `newsmark check` reads a workspace: where order shows (the first of two
+    // definitions of an id), the server and the CLI agree.
+    paths.sort_unstable();
     // Masks are dropped as soon as each document is parsed, so the next parse on the same
     // thread reuses the memory instead of the heap growing by a copy of the workspace.
     paths
