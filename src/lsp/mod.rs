@@ -32,6 +32,7 @@ where
 /// Serves over stdin and stdout. The exit status is 0 after `shutdown` then `exit`, and 1 when
 /// the session ended without `shutdown`, as the protocol asks.
 pub fn run_stdio() -> std::process::ExitCode {
+    limit_malloc_arenas();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -49,5 +50,19 @@ pub fn run_stdio() -> std::process::ExitCode {
         std::process::ExitCode::SUCCESS
     } else {
         std::process::ExitCode::from(1)
+    }
+}
+
+/// glibc gives each thread that allocates its own heap ("arena"), up to 8 per core, and keeps
+/// what was freed in each. The server's work moves between the tokio workers, the blocking
+/// pool and rayon's threads, so a long session held on to every thread's high-water mark: a
+/// 100,000-operation soak over 10,000 articles grew from 339 MiB after indexing to 780 MiB.
+/// Two arenas keep it at 470 MiB, flat, at no measurable cost in speed (docs/reliability.md).
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets an allocator parameter; it is called before any other
+    // thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
