@@ -231,10 +231,13 @@ async fn diagnostics_worker(client: Client, state: Arc<Shared>) {
         }
         let worker_state = state.clone();
         let computed = tokio::task::spawn_blocking(move || {
-            let store = worker_state.store();
             dirty
                 .iter()
                 .filter_map(|path| {
+                    // The lock is taken per document, not for the batch: after an edit of
+                    // entity definitions the batch is every open article, and requests must
+                    // not wait for all of them.
+                    let store = worker_state.store();
                     let open = store.open.get(path)?;
                     let (folder, file) = store.locate(&open.uri)?;
                     let diagnostics = lsp_diagnostics(&folder.workspace, file, store.encoding());
