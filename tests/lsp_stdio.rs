@@ -1,6 +1,8 @@
 //! The built binary over real stdio: a broken `main` cannot hide behind in-process tests.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::{BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -8,28 +10,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 fn frame(message: Value) -> Vec<u8> {
-    let body = message.to_string();
-    format!("Content-Length: {}\r\n\r\n{}", body.len(), body).into_bytes()
-}
-
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            length = v.parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    common::lsp_frame(&message)
 }
 
 #[test]
@@ -48,7 +29,7 @@ fn a_short_session_over_stdio() {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stdout);
-        while let Some(message) = read_message(&mut reader) {
+        while let Some(message) = common::read_lsp_message(&mut reader) {
             if tx.send(message).is_err() {
                 break;
             }

@@ -1,8 +1,10 @@
 //! A client that breaks the rules, against the built binary over real stdio: every abuse is
 //! answered as the JSON-RPC and LSP specifications say, and the session goes on.
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -20,34 +22,13 @@ const REQUEST_CANCELLED: i64 = -32800;
 const PATIENCE: Duration = Duration::from_secs(60);
 
 fn frame(message: &Value) -> Vec<u8> {
-    let body = message.to_string();
-    raw_frame(body.len(), body.as_bytes())
+    common::lsp_frame(message)
 }
 
 fn raw_frame(declared_length: usize, body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {declared_length}\r\n\r\n").into_bytes();
     out.extend_from_slice(body);
     out
-}
-
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            length = v.parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 fn uri(path: &Path) -> String {
@@ -94,7 +75,7 @@ impl Session {
         let stop = stop_reading.clone();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
+            while let Some(message) = common::read_lsp_message(&mut reader) {
                 if stop.load(Ordering::SeqCst) {
                     loop {
                         std::thread::park();
@@ -739,7 +720,7 @@ fn a_client_that_closes_its_end_ends_the_session() {
             "params": {"processId": null, "capabilities": {}}}),
         ))
         .unwrap();
-    assert_eq!(read_message(&mut stdout).unwrap()["id"], 1);
+    assert_eq!(common::read_lsp_message(&mut stdout).unwrap()["id"], 1);
     // The client stops listening but keeps writing: the next answer cannot be delivered, so
     // the session is over (without `shutdown`: status 1), instead of the server working on
     // for nobody.

@@ -479,3 +479,30 @@ pub fn hostile_check(text: &str) -> usize {
     ));
     diagnostics::check(&ws, id).len()
 }
+
+/// One JSON-RPC message with its `Content-Length` header, as a client writes it.
+pub fn lsp_frame(message: &serde_json::Value) -> Vec<u8> {
+    let body = message.to_string();
+    format!("Content-Length: {}\r\n\r\n{}", body.len(), body).into_bytes()
+}
+
+/// Reads one framed message; `None` when the stream ends or the message is not JSON.
+pub fn read_lsp_message(reader: &mut impl std::io::BufRead) -> Option<serde_json::Value> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            length = v.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
