@@ -29,6 +29,14 @@ pub fn range(doc: &Document, range: TextRange, encoding: Encoding) -> Range {
     )
 }
 
+/// The byte range of an LSP range, each end clamped as [`offset`] does.
+pub fn text_range(doc: &Document, range: Range, encoding: Encoding) -> TextRange {
+    TextRange::new(
+        offset(doc, range.start, encoding),
+        offset(doc, range.end, encoding),
+    )
+}
+
 /// The char index in `rope` of an LSP position: lines past the end clamp to the end of the
 /// text, columns past the end of a line to the end of that line (before its break), and a
 /// column inside a character to that character's start.

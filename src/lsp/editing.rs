@@ -13,7 +13,7 @@ use crate::features::{
     code_actions, code_lens, document_links, folding, formatting, inlay_hints, navigation, rename,
     selection, semantic_tokens,
 };
-use crate::syntax::{Encoding, TextRange};
+use crate::syntax::Encoding;
 use crate::workspace::{Document, FileId, Workspace};
 
 pub fn legend() -> SemanticTokensLegend {
@@ -232,10 +232,7 @@ pub fn hints(
     encoding: Encoding,
 ) -> Vec<InlayHint> {
     let doc = ws.document(file);
-    let range = TextRange::new(
-        convert::offset(doc, range.start, encoding),
-        convert::offset(doc, range.end, encoding),
-    );
+    let range = convert::text_range(doc, range, encoding);
     inlay_hints::hints(ws, file, range)
         .into_iter()
         .map(|h| InlayHint {
@@ -287,10 +284,7 @@ pub fn actions(
 ) -> Vec<CodeActionOrCommand> {
     let encoding = store.encoding();
     let doc = ws.document(file);
-    let range = TextRange::new(
-        convert::offset(doc, range.start, encoding),
-        convert::offset(doc, range.end, encoding),
-    );
+    let range = convert::text_range(doc, range, encoding);
     code_actions::actions(ws, file, range)
         .into_iter()
         .filter_map(|action| {

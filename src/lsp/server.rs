@@ -23,7 +23,7 @@ use super::editing;
 use super::store::{self, Cursor, Store};
 use crate::diagnostics::{self, Severity};
 use crate::features::{completion, hover, navigation, rename, semantic_tokens, symbols};
-use crate::syntax::{Encoding, TextRange};
+use crate::syntax::Encoding;
 use crate::workspace::{Document, FileId, Workspace};
 
 pub struct Backend {
@@ -913,10 +913,7 @@ impl LanguageServer for Backend {
         };
         let (ws, encoding) = (&folder.workspace, store.encoding());
         let doc = ws.document(file);
-        let range = TextRange::new(
-            convert::offset(doc, params.range.start, encoding),
-            convert::offset(doc, params.range.end, encoding),
-        );
+        let range = convert::text_range(doc, params.range, encoding);
         let tokens = semantic_tokens::tokens_in_range(ws, file, range);
         let data = editing::encode_tokens(doc, &tokens, encoding);
         Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
