@@ -55,8 +55,7 @@ fn main() {
         ws.index();
         let build = start.elapsed().as_secs_f64();
         let (check, _) = seconds(|| {
-            newsmark::diagnostics::check(&ws, art).len()
-                + newsmark::diagnostics::check(&ws, reg).len()
+            newsmark::rules::check(&ws, art).len() + newsmark::rules::check(&ws, reg).len()
         });
         let at = article.find('@').unwrap() + 1;
         let (hover, _) = seconds(|| {

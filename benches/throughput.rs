@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use newsmark::config::Config;
-use newsmark::diagnostics;
+use newsmark::rules;
 use newsmark::workspace::{Document, Workspace};
 
 fn article() -> String {
@@ -29,7 +29,7 @@ fn article() -> String {
 fn check_one(text: String) -> usize {
     let mut ws = Workspace::new(PathBuf::from("."), Config::default());
     let id = ws.set_document(Document::new(PathBuf::from("single.news"), text));
-    diagnostics::check(&ws, id).len()
+    rules::check(&ws, id).len()
 }
 
 fn throughput(c: &mut Criterion) {

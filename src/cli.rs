@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::config::{self, Config};
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::rules::{self, Diagnostic, Severity};
 use crate::syntax::{Encoding, LineCol};
 use crate::workspace::{Document, FileId, Workspace};
 
@@ -224,7 +224,7 @@ fn check_workspace(
     let reports = targets
         .into_par_iter()
         .map(|(path, file)| FileReport {
-            diagnostics: diagnostics::check(&workspace, file),
+            diagnostics: rules::check(&workspace, file),
             path,
             file,
         })

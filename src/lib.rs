@@ -2,13 +2,13 @@
 //!
 //! Layers, from the bottom: [`syntax`] (an error-tolerant parser over byte ranges), [`prose`]
 //! (sentences, numbers, quotations), [`workspace`] (documents and the entity index),
-//! [`diagnostics`] (the rules), and the front ends: [`cli`].
+//! [`rules`] (the rule registry), and the front ends: [`cli`].
 
 pub mod cli;
 pub mod config;
-pub mod diagnostics;
 pub mod features;
 pub mod lsp;
 pub mod prose;
+pub mod rules;
 pub mod syntax;
 pub mod workspace;

@@ -11,8 +11,8 @@ use std::fmt::Write;
 
 use common::{apply_text_edits, edited_workspace, visible};
 use insta::assert_snapshot;
-use newsmark::diagnostics::{self, Rule};
 use newsmark::features::code_actions::{self, Action, ActionKind};
+use newsmark::rules::{self, Rule};
 use newsmark::syntax::{Encoding, TextRange};
 use newsmark::workspace::{FileId, Workspace};
 
@@ -21,7 +21,7 @@ fn all_diagnostics(ws: &Workspace) -> Vec<String> {
     let mut out: Vec<String> = ws
         .documents()
         .flat_map(|(id, doc)| {
-            diagnostics::check(ws, id)
+            rules::check(ws, id)
                 .into_iter()
                 .map(move |d| format!("{} {}: {}", doc.path.display(), d.rule.id(), d.message))
         })
@@ -169,7 +169,7 @@ fn render(ws: &Workspace, file: FileId, range: TextRange) -> String {
         match (&action.fixes, action.kind) {
             (Some(d), _) => {
                 let key = format!("{} {}: {}", doc.path.display(), d.rule.id(), d.message);
-                if d.rule == Rule::IncompleteSource && !gone.contains(&key) {
+                if d.rule == rules::incomplete_source::RULE && !gone.contains(&key) {
                     // The fields it adds are empty, and empty counts as missing.
                     assert!(action.title.starts_with("Add missing fields"));
                     writeln!(out, "still: {key}").unwrap();
@@ -772,7 +772,7 @@ proptest::proptest! {
         let ws = common::workspace(&fixture);
         let file = ws.file_id("a.news".as_ref()).unwrap();
         let before = all_diagnostics(&ws);
-        let ranges = diagnostics::check(&ws, file)
+        let ranges = rules::check(&ws, file)
             .into_iter()
             .map(|d| d.range)
             .chain(ws.document(file).syntax.definitions.iter().map(|d| d.label));
@@ -784,7 +784,7 @@ proptest::proptest! {
                 let after = all_diagnostics(&edited);
                 let shown = &edited.document(file).text;
                 match (&action.fixes, action.kind) {
-                    (Some(fixed), _) if fixed.rule != Rule::IncompleteSource => {
+                    (Some(fixed), _) if fixed.rule != rules::incomplete_source::RULE => {
                         let key = format!("a.news {}: {}", fixed.rule.id(), fixed.message);
                         proptest::prop_assert!(
                             count(&after, &key) < count(&before, &key)
@@ -802,11 +802,12 @@ proptest::proptest! {
                     }
                     (_, ActionKind::SourceAction) => {
                         // Messages may quote text that now holds a link: count by rule.
-                        for rule in Rule::ALL {
+                        for rule in Rule::all() {
                             let (was, is) = (of_rule(&before, rule), of_rule(&after, rule));
-                            match rule {
-                                Rule::UnlinkedMention => proptest::prop_assert!(is < was, "{}", shown),
-                                _ => proptest::prop_assert!(is <= was, "{:?}\n{}", rule, shown),
+                            if rule == rules::unlinked_mention::RULE {
+                                proptest::prop_assert!(is < was, "{}", shown);
+                            } else {
+                                proptest::prop_assert!(is <= was, "{:?}\n{}", rule, shown);
                             }
                         }
                     }

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use insta::assert_snapshot;
 use newsmark::config::Config;
-use newsmark::diagnostics::{self, Rule};
 use newsmark::features::hover::hover;
 use newsmark::prose::numbers;
+use newsmark::rules::{self, Rule};
 use newsmark::syntax::TextRange;
 use newsmark::workspace::{Document, Workspace};
 
@@ -252,7 +252,7 @@ fn multibyte_text_before_the_cursor() {
 fn assert_hovers_agree_with_the_rules(ws: &Workspace) {
     let mut numbers_seen = 0;
     for (file, doc) in ws.documents() {
-        let found = diagnostics::check(ws, file);
+        let found = rules::check(ws, file);
         let fired = |rule: Rule, inside: TextRange| {
             found
                 .iter()
@@ -266,12 +266,13 @@ fn assert_hovers_agree_with_the_rules(ws: &Workspace) {
                 let status = h.markdown.lines().next().unwrap_or_default();
                 let unattributed = if h.markdown.contains("stands in a quotation") {
                     found.iter().any(|d| {
-                        d.rule == Rule::UnattributedQuote && d.range.contains_range(number.range)
+                        d.rule == rules::unattributed_quote::RULE
+                            && d.range.contains_range(number.range)
                     })
                 } else {
-                    found
-                        .iter()
-                        .any(|d| d.rule == Rule::UnattributedNumber && d.range == number.range)
+                    found.iter().any(|d| {
+                        d.rule == rules::unattributed_number::RULE && d.range == number.range
+                    })
                 };
                 assert_eq!(
                     status.ends_with("· not attributed"),
@@ -279,7 +280,10 @@ fn assert_hovers_agree_with_the_rules(ws: &Workspace) {
                     "{place}: {status}"
                 );
                 if status.contains("· attributed") {
-                    assert!(fired(Rule::MissingSource, block.range), "{place}: {status}");
+                    assert!(
+                        fired(rules::missing_source::RULE, block.range),
+                        "{place}: {status}"
+                    );
                 }
                 numbers_seen += 1;
             }

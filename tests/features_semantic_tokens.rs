@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use insta::assert_snapshot;
 use newsmark::config::Config;
-use newsmark::diagnostics::{self, Rule};
 use newsmark::features::semantic_tokens::{
     self, TOKEN_MODIFIERS, TOKEN_TYPES, Token, TokenType, modifier,
 };
+use newsmark::rules::{self, Rule};
 use newsmark::syntax::TextRange;
 use newsmark::workspace::{Document, FileId, Workspace};
 
@@ -238,7 +238,7 @@ fn numbers_are_marked_as_the_rules_judge_them() {
     let file = ws.file_id(Path::new("kursk-pows.news")).unwrap();
     let tokens = semantic_tokens::tokens(&ws, file);
     check_shape(&ws, file, &tokens);
-    let findings = diagnostics::check(&ws, file);
+    let findings = rules::check(&ws, file);
     let reported = |rule: Rule, range: TextRange| {
         findings
             .iter()
@@ -251,13 +251,13 @@ fn numbers_are_marked_as_the_rules_judge_them() {
     assert!(numbers.len() > 5);
     for t in &numbers {
         let unattributed = t.modifiers & modifier::UNATTRIBUTED != 0;
-        let by_rules = reported(Rule::UnattributedNumber, t.range)
-            || reported(Rule::UnattributedQuote, t.range);
+        let by_rules = reported(rules::unattributed_number::RULE, t.range)
+            || reported(rules::unattributed_quote::RULE, t.range);
         assert_eq!(unattributed, by_rules, "{t:?}");
     }
     for f in findings
         .iter()
-        .filter(|f| f.rule == Rule::UnattributedNumber)
+        .filter(|f| f.rule == rules::unattributed_number::RULE)
     {
         assert!(
             numbers
@@ -286,7 +286,7 @@ prose-bytes = 40
     let ws = common::workspace(fixture);
     let file = ws.file_id(Path::new("a.news")).unwrap();
     let tokens = semantic_tokens::tokens(&ws, file);
-    let end = diagnostics::prose_end(&ws, file);
+    let end = rules::prose_end(&ws, file);
     assert_eq!(end, "@ssu lost 13 soldiers.[^s]\n\n".len());
     assert!(!tokens.is_empty() && tokens.iter().all(|t| t.range.start < end));
     // An edit keeps to the same limit.

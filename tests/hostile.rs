@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use newsmark::config::Config;
-use newsmark::diagnostics;
 use newsmark::features::{completion, hover};
+use newsmark::rules;
 use newsmark::syntax::{Encoding, parse};
 use newsmark::workspace::{Document, Workspace};
 
@@ -32,7 +32,7 @@ fn survive(name: &str, size: usize) {
     let mut ws = Workspace::new(PathBuf::from("."), Config::default());
     let id = ws.set_document(Document::new(PathBuf::from("hostile.news"), text));
     let doc = ws.document(id);
-    for d in diagnostics::check(&ws, id) {
+    for d in rules::check(&ws, id) {
         assert!(
             d.range.start <= d.range.end && d.range.end <= doc.text.len(),
             "{name}"
@@ -149,8 +149,8 @@ fn a_large_registry_still_answers_hover_and_completion() {
     let mut ws = Workspace::new(PathBuf::from("."), Config::default());
     let reg = ws.set_document(Document::new(PathBuf::from("entities.news"), registry));
     let art = ws.set_document(Document::new(PathBuf::from("a.news"), article.clone()));
-    diagnostics::check(&ws, art);
-    diagnostics::check(&ws, reg);
+    rules::check(&ws, art);
+    rules::check(&ws, reg);
     let at = article.find('@').unwrap() + 1;
     assert!(hover::hover(&ws, art, at).is_some());
     let list = completion::complete(&ws, art, article.len()).expect("ids are offered after @e");
@@ -295,7 +295,7 @@ fn an_article_over_the_limit_is_checked_in_part_and_says_so() {
     text.push_str("The last 3,000 people left. @ghost\n\n[^s1]: Kyiv city administration\n  url: https://example.org\n  date: 2025-01-01\n");
     let mut ws = Workspace::new(PathBuf::from("."), Config::default());
     let id = ws.set_document(Document::new(PathBuf::from("big.news"), text));
-    let found = diagnostics::check(&ws, id);
+    let found = rules::check(&ws, id);
     let rules: Vec<&str> = found.iter().map(|d| d.rule.id()).collect();
     assert_eq!(rules, ["size-limit", "undefined-entity"]);
     assert!(found[0].range.end <= newsmark::config::DEFAULT_PROSE_BYTES + 64);

@@ -69,7 +69,7 @@ proptest! {
         );
         let ws = common::workspace(&fixture);
         for (id, doc) in ws.documents() {
-            for d in newsmark::diagnostics::check(&ws, id) {
+            for d in newsmark::rules::check(&ws, id) {
                 prop_assert!(d.range.start <= d.range.end && d.range.end <= doc.text.len());
                 prop_assert!(doc.text.is_char_boundary(d.range.start));
                 prop_assert!(doc.text.is_char_boundary(d.range.end));

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use newsmark::config::Config;
-use newsmark::diagnostics::{self, Diagnostic};
+use newsmark::rules::{self, Diagnostic};
 use newsmark::workspace::{Document, FileId, Workspace};
 
 /// A small fixed entity registry, so that mentions in the fuzzed article can resolve and the
@@ -71,7 +71,7 @@ pub fn assert_ranges_ok(text: &str, diags: &[Diagnostic]) {
 }
 
 pub fn check(ws: &Workspace, id: FileId) -> Vec<Diagnostic> {
-    diagnostics::check(ws, id)
+    rules::check(ws, id)
 }
 
 /// Largest char boundary <= `offset`, clamped to the text.

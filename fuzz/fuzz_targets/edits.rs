@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
     common::assert_ranges_ok(&text, &incremental);
     let (fresh_ws, fresh_id) = common::workspace_with_registry(&registry, &text);
     let fresh = common::check(&fresh_ws, fresh_id);
-    let key = |d: &newsmark::diagnostics::Diagnostic| (d.rule, d.range, d.message.clone());
+    let key = |d: &newsmark::rules::Diagnostic| (d.rule, d.range, d.message.clone());
     let a: Vec<_> = incremental.iter().map(key).collect();
     let b: Vec<_> = fresh.iter().map(key).collect();
     assert_eq!(

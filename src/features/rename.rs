@@ -25,19 +25,7 @@ impl fmt::Display for RenameError {
 
 impl std::error::Error for RenameError {}
 
-/// Replace `range` of a file's text by `new_text`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TextEdit {
-    pub range: TextRange,
-    pub new_text: String,
-}
-
-/// The edits for one file, sorted by offset and never overlapping.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileEdit {
-    pub file: FileId,
-    pub edits: Vec<TextEdit>,
-}
+pub use crate::rules::{FileEdit, TextEdit};
 
 /// The id under the cursor: its range (without `@`, `^` or brackets) and its current text.
 pub fn prepare_rename(

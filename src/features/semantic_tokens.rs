@@ -196,7 +196,7 @@ pub struct Token {
 /// limit, those of the part the prose rules check (a 50 MB article would otherwise answer
 /// with about 100 MB of tokens).
 pub fn tokens(ws: &Workspace, file: FileId) -> Vec<Token> {
-    let end = crate::diagnostics::prose_end(ws, file);
+    let end = crate::rules::prose_end(ws, file);
     tokens_in_range(ws, file, TextRange::new(0, end))
         .into_iter()
         .filter(|t| t.range.start < end)

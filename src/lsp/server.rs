@@ -21,8 +21,8 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::editing;
 use super::store::{self, Cursor, Store};
-use crate::diagnostics::{self, Severity};
 use crate::features::{completion, hover, navigation, rename, semantic_tokens, symbols};
+use crate::rules::{self, Severity};
 use crate::syntax::Encoding;
 use crate::workspace::{Document, FileId, Workspace};
 
@@ -264,7 +264,7 @@ async fn diagnostics_worker(client: Client, state: Arc<Shared>) {
 
 fn lsp_diagnostics(ws: &Workspace, file: FileId, encoding: Encoding) -> Vec<Diagnostic> {
     let doc = ws.document(file);
-    diagnostics::check(ws, file)
+    rules::check(ws, file)
         .into_iter()
         .map(|d| lsp_diagnostic(ws, doc, d, encoding))
         .collect()
@@ -273,7 +273,7 @@ fn lsp_diagnostics(ws: &Workspace, file: FileId, encoding: Encoding) -> Vec<Diag
 pub(super) fn lsp_diagnostic(
     ws: &Workspace,
     doc: &Document,
-    d: diagnostics::Diagnostic,
+    d: rules::Diagnostic,
     encoding: Encoding,
 ) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = d

@@ -1,5 +1,6 @@
 //! Multi-file fixtures: `//- path` lines start each file, an optional `newsmark.toml` among
-//! them configures the workspace. Everything stays in memory.
+//! them configures the workspace; `//` lines before the first file say what the fixture
+//! shows. Everything stays in memory.
 
 #![allow(dead_code)]
 
@@ -7,7 +8,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use newsmark::config::Config;
-use newsmark::diagnostics;
+use newsmark::rules;
 use newsmark::syntax::Encoding;
 use newsmark::workspace::{Document, Workspace};
 
@@ -19,7 +20,10 @@ pub fn files(fixture: &str) -> Vec<(String, String)> {
         } else if let Some((_, text)) = out.last_mut() {
             text.push_str(line);
         } else {
-            assert!(line.trim().is_empty(), "fixture must start with `//- path`");
+            assert!(
+                line.trim().is_empty() || line.starts_with("//"),
+                "fixture must start with `//- path`"
+            );
         }
     }
     out
@@ -46,7 +50,7 @@ pub fn check(fixture: &str) -> String {
     let mut docs: Vec<_> = ws.documents().collect();
     docs.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     for (id, doc) in docs {
-        for d in diagnostics::check(&ws, id) {
+        for d in rules::check(&ws, id) {
             let start = doc
                 .line_index
                 .position(&doc.text, d.range.start, Encoding::Utf32);
@@ -477,7 +481,7 @@ pub fn hostile_check(text: &str) -> usize {
         PathBuf::from("hostile.news"),
         text.to_string(),
     ));
-    diagnostics::check(&ws, id).len()
+    rules::check(&ws, id).len()
 }
 
 /// One JSON-RPC message with its `Content-Length` header, as a client writes it.

@@ -282,7 +282,7 @@ proptest! {
         let file = library.file_id(&docs[0].0).unwrap();
         let text = &docs[0].1;
         let expected: Vec<(TextRange, Vec<Applied>)> =
-            newsmark::diagnostics::check(&library, file)
+            newsmark::rules::check(&library, file)
                 .into_iter()
                 .map(|d| {
                     let actions = code_actions::actions(&library, file, d.range)
