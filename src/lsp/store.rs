@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 use super::convert;
 use crate::config::{self, Config, ConfigError};
 use crate::syntax::Encoding;
+use crate::workspace::load;
 use crate::workspace::{Document, FileId, Workspace};
 
 pub struct Folder {
@@ -110,8 +111,8 @@ impl Store {
     }
 
     /// The folder a path belongs to: the workspace folder with the longest root that holds
-    /// it; a file outside every folder gets a folder of its own at its workspace root
-    /// (nearest `newsmark.toml`, else its directory), so single files work with no folder.
+    /// it; a file outside every folder gets a folder of its own at its workspace root, found as
+    /// `newsmark check` finds it ([`load::find_root`]), so single files work with no folder.
     pub fn folder_index(&mut self, path: &Path) -> usize {
         let best = self
             .folders
@@ -123,12 +124,13 @@ impl Store {
         if let Some(i) = best {
             return i;
         }
-        let root = std::path::absolute(config::find_root(path)).unwrap_or_else(|_| {
+        let found = load::find_root(path);
+        let root = std::path::absolute(&found.dir).unwrap_or_else(|_| {
             path.parent()
                 .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
         });
         let mut folder = Folder::new(root.clone());
-        folder.shallow = !root.join(config::FILE_NAME).is_file();
+        folder.shallow = found.shallow_for_file();
         self.unindexed.push(root);
         self.folders.push(folder);
         self.folders.len() - 1
