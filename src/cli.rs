@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::config::{self, Config};
 use crate::rules::{self, Diagnostic, Severity};
 use crate::syntax::{Encoding, LineCol};
+use crate::workspace::load::{self, Masks, clean};
 use crate::workspace::{Document, FileId, Workspace};
 
 #[derive(Parser, Debug)]
@@ -83,42 +84,6 @@ pub struct CheckRun {
     pub trouble: Vec<String>,
 }
 
-/// `.news` files under `dir` (only those directly in it when `shallow`), respecting
-/// .gitignore and friends, in a stable order.
-fn walk(dir: &Path, shallow: bool, trouble: &mut Vec<String>) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir)
-        .max_depth(shallow.then_some(1))
-        .follow_links(true)
-        .require_git(false)
-        .build()
-    {
-        match entry {
-            Ok(entry) => {
-                if entry.file_type().is_some_and(|t| t.is_file())
-                    && crate::workspace::is_news_file(entry.path())
-                {
-                    files.push(clean(entry.path()));
-                }
-            }
-            Err(e) => trouble.push(format!("{}: {e}", dir.display())),
-        }
-    }
-    files.sort();
-    files
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{}: not UTF-8 (invalid byte at offset {}): save the file as UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
-
 fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -134,11 +99,10 @@ pub fn run_check(paths: &[PathBuf]) -> CheckRun {
                 .push(format!("{}: no such file or directory", path.display()));
             continue;
         }
-        let root = config::find_root(path);
+        let found = load::find_root(path);
+        let shallow = !path.is_dir() && found.shallow_for_file();
+        let root = found.dir;
         let key = canonical(&root);
-        // A file with no newsmark.toml above it has no project around it: its workspace is
-        // its directory's own files, not every subdirectory (it may sit in a home directory).
-        let shallow = !path.is_dir() && !root.join(config::FILE_NAME).is_file();
         match roots.iter_mut().find(|(k, ..)| *k == key) {
             Some((_, _, group_shallow, list)) => {
                 *group_shallow &= shallow;
@@ -173,13 +137,17 @@ fn check_workspace(
     checked: &[PathBuf],
     trouble: &mut Vec<String>,
 ) -> (Workspace, Vec<FileReport>) {
-    let workspace_files = walk(&root, shallow, trouble);
+    let (workspace_files, walk_errors) = load::walk(&root, shallow);
+    trouble.extend(walk_errors.iter().map(ToString::to_string));
     // Usually the one path checked is the root itself: then the files to report on are the
     // workspace's files, and nothing needs mapping. Otherwise checked files are matched to
     // workspace files by canonical path, which also drops files named twice.
     let simple = checked.len() == 1 && canonical(&checked[0]) == canonical(&root);
-    let (mut workspace, read_failures) = load(root, config, workspace_files.clone());
-    let mut unreadable = read_failures;
+    let (documents, mut unreadable) = load::read_documents(workspace_files.clone(), Masks::Keep);
+    let mut workspace = Workspace::new(root, config);
+    for doc in documents {
+        workspace.set_document(doc);
+    }
     let targets: Vec<(PathBuf, FileId)> = if simple {
         workspace_files
             .into_iter()
@@ -194,7 +162,9 @@ fn check_workspace(
         let mut targets = Vec::new();
         for path in checked {
             let found = if path.is_dir() {
-                walk(path, false, trouble)
+                let (files, errors) = load::walk(path, false);
+                trouble.extend(errors.iter().map(ToString::to_string));
+                files
             } else {
                 vec![clean(path)]
             };
@@ -207,7 +177,7 @@ fn check_workspace(
                     Some(&id) => targets.push((path, id)),
                     // Named directly but outside the walk (ignored, or not `.news`): it joins
                     // the workspace too.
-                    None => match read(&path) {
+                    None => match load::read(&path) {
                         Ok(text) => {
                             let id = workspace.set_document(Document::new(path.clone(), text));
                             targets.push((path, id));
@@ -219,7 +189,7 @@ fn check_workspace(
         }
         targets
     };
-    trouble.extend(unreadable);
+    trouble.extend(unreadable.iter().map(ToString::to_string));
     workspace.index();
     let reports = targets
         .into_par_iter()
@@ -230,33 +200,6 @@ fn check_workspace(
         })
         .collect();
     (workspace, reports)
-}
-
-/// Reads and parses `files` in parallel into a new workspace; returns the read failures.
-fn load(root: PathBuf, config: Config, files: Vec<PathBuf>) -> (Workspace, Vec<String>) {
-    let documents: Vec<Result<Document, String>> = files
-        .into_par_iter()
-        .map(|path| read(&path).map(|text| Document::new(path, text)))
-        .collect();
-    let mut workspace = Workspace::new(root, config);
-    let mut failures = Vec::new();
-    for doc in documents {
-        match doc {
-            Ok(doc) => {
-                workspace.set_document(doc);
-            }
-            Err(e) => failures.push(e),
-        }
-    }
-    (workspace, failures)
-}
-
-/// `./a.news` → `a.news`: paths are reported the way a person would type them.
-fn clean(path: &Path) -> PathBuf {
-    match path.strip_prefix(".") {
-        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
-        _ => path.to_path_buf(),
-    }
 }
 
 fn check_command(args: &CheckArgs) -> ExitCode {

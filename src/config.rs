@@ -245,52 +245,6 @@ impl Config {
     }
 }
 
-/// The workspace root for `path`: the nearest ancestor directory (or `path` itself when it is
-/// a directory) holding `newsmark.toml`; failing that, the directory checked (or the file's
-/// directory). A relative `path` gives a root relative to the current directory.
-pub fn find_root(path: &Path) -> PathBuf {
-    let start = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    };
-    // Canonical, so `../other/dir` climbs from where it really is, not through the `..`.
-    let absolute = std::fs::canonicalize(&start)
-        .or_else(|_| std::path::absolute(&start))
-        .unwrap_or_else(|_| start.clone());
-    for dir in absolute.ancestors() {
-        if dir.join(FILE_NAME).is_file() {
-            if dir == absolute || start.is_absolute() {
-                return if dir == absolute {
-                    start
-                } else {
-                    dir.to_path_buf()
-                };
-            }
-            return relative_to_current_dir(dir).unwrap_or_else(|| dir.to_path_buf());
-        }
-    }
-    start
-}
-
-/// `dir` written relative to the current directory (`..`, `../..`, `sub/dir`), so reports name
-/// files the way the user would type them.
-fn relative_to_current_dir(dir: &Path) -> Option<PathBuf> {
-    let cwd = std::env::current_dir().ok()?;
-    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-    if let Ok(below) = dir.strip_prefix(&cwd) {
-        return Some(if below.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            below.to_path_buf()
-        });
-    }
-    let ups = cwd.strip_prefix(dir).ok()?.components().count();
-    Some((0..ups).map(|_| "..").collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -248,6 +248,31 @@ fn a_loose_file_without_a_config_sees_only_its_own_directory() {
 }
 
 #[test]
+fn in_a_git_repository_without_a_config_the_repository_is_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    // Only the marker matters (a worktree or submodule has a `.git` file instead).
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(dir.path(), "entities.news", REGISTRY);
+    write(dir.path(), "desk/story.news", "@ssu spoke.\n");
+    // As editors root the workspace at `.git`, the registry at the top counts for an article
+    // checked alone, from the top or from its own directory.
+    let out = newsmark(dir.path(), &["check", "desk/story.news"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("undefined-entity"),
+        "{}",
+        stdout(&out)
+    );
+    let out = newsmark(&dir.path().join("desk"), &["check", "story.news", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("in 1 file checked"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn gitignored_files_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), ".gitignore", "drafts/\n");

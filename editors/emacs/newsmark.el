@@ -45,9 +45,12 @@ is started, so changing it takes effect on the next `eglot'."
 
 (defcustom newsmark-root-marker "newsmark.toml"
   "File that marks a newsmark workspace root, or nil.
-When a directory above the file holds it, that directory is the
-project root eglot uses; otherwise project.el decides (the version
-control root, else the file's directory)."
+The project root eglot uses is the nearest directory above the file
+holding it; when no directory above holds it, the nearest holding
+`.git' (a directory, or a file in a worktree or submodule); else the
+file's directory.  The server and `newsmark check' find a root the
+same way, so the editor sees the workspace the checker does.  With
+nil, project.el alone decides."
   :type '(choice (const :tag "None" nil) string)
   :group 'newsmark)
 
@@ -401,11 +404,24 @@ same block (no blank line between)."
 
 ;;;; Project root and eglot
 
+(declare-function project-try-vc "project" (dir))
+(declare-function project-root "project" (project))
+
 (defun newsmark--project-find (dir)
-  "A project.el finder: the directory above DIR holding `newsmark-root-marker'."
-  (when-let* ((marker newsmark-root-marker)
-              (root (locate-dominating-file dir marker)))
-    (cons 'transient (file-name-as-directory (expand-file-name root)))))
+  "A project.el finder with the server's root rule, for DIR.
+The nearest directory holding `newsmark-root-marker', else the nearest
+holding `.git'.  For a `.git' root, project.el's VC project, which lists
+files as git does, when its root is that one: in a submodule it is the
+super-project, not the root the server uses."
+  (when-let* ((marker newsmark-root-marker))
+    (if-let* ((root (locate-dominating-file dir marker)))
+        (cons 'transient (file-name-as-directory (expand-file-name root)))
+      (when-let* ((root (locate-dominating-file dir ".git")))
+        (let ((root (file-name-as-directory (expand-file-name root)))
+              (vc (ignore-errors (project-try-vc dir))))
+          (if (and vc (equal (file-truename (project-root vc)) (file-truename root)))
+              vc
+            (cons 'transient root)))))))
 
 ;;;###autoload
 (defun newsmark-eglot-contact (&optional _interactive)

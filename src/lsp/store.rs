@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use ropey::Rope;
 use rustc_hash::FxHashMap;
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
@@ -12,6 +11,7 @@ use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 use super::convert;
 use crate::config::{self, Config, ConfigError};
 use crate::syntax::Encoding;
+use crate::workspace::load;
 use crate::workspace::{Document, FileId, Workspace};
 
 pub struct Folder {
@@ -110,8 +110,8 @@ impl Store {
     }
 
     /// The folder a path belongs to: the workspace folder with the longest root that holds
-    /// it; a file outside every folder gets a folder of its own at its workspace root
-    /// (nearest `newsmark.toml`, else its directory), so single files work with no folder.
+    /// it; a file outside every folder gets a folder of its own at its workspace root, found as
+    /// `newsmark check` finds it ([`load::find_root`]), so single files work with no folder.
     pub fn folder_index(&mut self, path: &Path) -> usize {
         let best = self
             .folders
@@ -123,12 +123,13 @@ impl Store {
         if let Some(i) = best {
             return i;
         }
-        let root = std::path::absolute(config::find_root(path)).unwrap_or_else(|_| {
+        let found = load::find_root(path);
+        let root = std::path::absolute(&found.dir).unwrap_or_else(|_| {
             path.parent()
                 .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
         });
         let mut folder = Folder::new(root.clone());
-        folder.shallow = !root.join(config::FILE_NAME).is_file();
+        folder.shallow = found.shallow_for_file();
         self.unindexed.push(root);
         self.folders.push(folder);
         self.folders.len() - 1
@@ -284,30 +285,11 @@ fn closed(path: PathBuf, text: String) -> Document {
 
 /// Reads a `.news` file if it is readable UTF-8.
 pub fn read_news_file(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    String::from_utf8(bytes).ok()
+    load::read(path).ok()
 }
 
-/// Every `.news` file under `root` (respecting .gitignore; only those directly in it when
-/// `shallow`), read and parsed on all cores.
+/// Every `.news` file under `root` (only those directly in it when `shallow`), as
+/// `newsmark check` loads a workspace; unreadable files are left out.
 pub fn read_folder(root: &Path, shallow: bool) -> Vec<Document> {
-    let mut paths: Vec<PathBuf> = ignore::WalkBuilder::new(root)
-        .max_depth(shallow.then_some(1))
-        .follow_links(true)
-        .require_git(false)
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(ignore::DirEntry::into_path)
-        .filter(|p| crate::workspace::is_news_file(p))
-        .collect();
-    // Path order, as `newsmark check` reads a workspace: where order shows (the first of two
-    // definitions of an id), the server and the CLI agree.
-    paths.sort_unstable();
-    // Masks are dropped as soon as each document is parsed, so the next parse on the same
-    // thread reuses the memory instead of the heap growing by a copy of the workspace.
-    paths
-        .into_par_iter()
-        .filter_map(|path| read_news_file(&path).map(|text| closed(path, text)))
-        .collect()
+    load::load(root, shallow, load::Masks::Release).0
 }

@@ -531,6 +531,26 @@ async fn single_file_mode_without_folders() {
 }
 
 #[tokio::test]
+async fn without_folders_a_file_in_a_git_repository_sees_the_whole_repository() {
+    // As `newsmark check desk/story.news` does: with no newsmark.toml, the nearest `.git`
+    // marks the workspace, so the registry at the top is read.
+    let text = "@ssu lost 13 soldiers.\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("desk/story.news", text)]);
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let (mut client, _) = Client::start(json!({}), &[]).await;
+    let article = uri(&root.join("desk/story.news"));
+    client.open(&article, 1, text).await;
+    loop {
+        let d = client.diagnostics(&article, 1).await;
+        if summary(&d).len() == 1 {
+            assert_eq!(summary(&d)[0].0, "unattributed-number");
+            break;
+        }
+    }
+    client.shutdown().await;
+}
+
+#[tokio::test]
 async fn pull_diagnostics_when_the_client_supports_them() {
     let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
     let (mut client, result) = Client::start(

@@ -108,6 +108,47 @@ current state) after `nm-timeout' seconds."
   (unless (equal (newsmark-eglot-contact nil) (list nm-server "lsp"))
     (error "newsmark-server-command is not respected")))
 
+;; The server's rule, which `newsmark check' follows too: the nearest
+;; newsmark.toml, else the nearest .git (a directory, or a file as in a
+;; submodule), else the file's directory.  No server is started here.
+(nm-step "project root"
+  (let* ((top (file-name-as-directory (file-truename (make-temp-file "newsmark-root" t))))
+         (put (lambda (file &optional text)
+                (let ((path (expand-file-name file top)))
+                  (make-directory (file-name-directory path) t)
+                  (write-region (or text "") nil path nil 'silent))))
+         (root-of (lambda (file)
+                    (let ((buffer (find-file-noselect (expand-file-name file top))))
+                      (unwind-protect
+                          (with-current-buffer buffer
+                            (unless (eq major-mode 'newsmark-mode)
+                              (error "%s opens in %s" file major-mode))
+                            ;; As eglot does: no project is the file's directory.
+                            (let ((project (project-current)))
+                              (file-name-as-directory
+                               (file-truename (if project (project-root project) default-directory)))))
+                        (kill-buffer buffer))))))
+    (unwind-protect
+        (progn
+          (make-directory (expand-file-name "repo/.git" top) t)
+          (funcall put "repo/entities.news")
+          (funcall put "repo/desk/story.news")
+          (funcall put "repo/module/.git" "gitdir: ../.git/modules/module\n")
+          (funcall put "repo/module/desk/c.news")
+          (funcall put "repo/paper/newsmark.toml")
+          (funcall put "repo/paper/sub/.git" "gitdir: ../../.git/modules/sub\n")
+          (funcall put "repo/paper/sub/desk/b.news")
+          (funcall put "loose/a.news")
+          (dolist (check '(("repo/desk/story.news" . "repo/")
+                           ("repo/module/desk/c.news" . "repo/module/")
+                           ("repo/paper/sub/desk/b.news" . "repo/paper/")
+                           ("loose/a.news" . "loose/")))
+            (let ((got (funcall root-of (car check)))
+                  (want (expand-file-name (cdr check) top)))
+              (unless (equal got want)
+                (error "root of %s is %s, expected %s" (car check) got want)))))
+      (delete-directory top t))))
+
 (nm-step "mode"
   (setq nm-buffer (find-file-noselect nm-article))
   (with-current-buffer nm-buffer

@@ -189,6 +189,43 @@ step("setup", function()
   require("newsmark").setup({ cmd = { server, "lsp" }, api = api, pull_diagnostics = pull })
 end)
 
+-- The rule of the server and of `newsmark check`: the nearest newsmark.toml,
+-- else the nearest .git (a directory, or a file as in a submodule), else the
+-- file's directory. Buffers are only named, never loaded: no server starts.
+step("root markers", function()
+  local top = vim.fs.normalize(vim.uv.fs_realpath(vim.fn.tempname()) or vim.fn.tempname())
+  local function put(path, text)
+    path = top .. "/" .. path
+    vim.fn.mkdir(vim.fs.dirname(path), "p")
+    vim.fn.writefile(text and { text } or {}, path)
+  end
+  vim.fn.mkdir(top .. "/repo/.git", "p")
+  put("repo/desk/story.news")
+  put("repo/module/.git", "gitdir: ../.git/modules/module")
+  put("repo/module/desk/c.news")
+  put("repo/paper/newsmark.toml")
+  put("repo/paper/sub/.git", "gitdir: ../../.git/modules/sub")
+  put("repo/paper/sub/desk/b.news")
+  put("loose/a.news")
+  local checks = {
+    { "repo/desk/story.news", "repo" },
+    { "repo/module/desk/c.news", "repo/module" },
+    { "repo/paper/sub/desk/b.news", "repo/paper" },
+    { "loose/a.news", "loose" },
+  }
+  local ok, err = pcall(function()
+    for _, c in ipairs(checks) do
+      local buf = vim.fn.bufadd(top .. "/" .. c[1])
+      local got = require("newsmark").root_dir(buf)
+      vim.api.nvim_buf_delete(buf, { force = true })
+      local want = top .. "/" .. c[2]
+      assert(got == want, string.format("root of %s is %s, expected %s", c[1], tostring(got), want))
+    end
+  end)
+  vim.fn.delete(top, "rf")
+  assert(ok, err)
+end)
+
 step("filetype", function()
   vim.cmd.edit(vim.fn.fnameescape(article))
   article_buf = vim.api.nvim_get_current_buf()

@@ -16,7 +16,9 @@ local M = {}
 ---@field cmd? string[]|string Server command. Default `{ "newsmark", "lsp" }`;
 ---  a string is taken as the path of the binary (`{ path, "lsp" }`).
 ---@field settings? table Settings sent to the server (`workspace/configuration`).
----@field root_markers? string[] Files or directories that mark the workspace root.
+---@field root_markers? string[] Files or directories that mark the workspace
+---  root, tried in order (a nested list would give them equal priority, unlike
+---  the server).
 ---@field filetypes? string[] Filetypes to attach to. Default `{ "newsmark" }`.
 ---@field init_options? table `initializationOptions` for `initialize`.
 ---@field capabilities? table Client capabilities (merged over Neovim's own).
@@ -49,9 +51,12 @@ M.options = vim.deepcopy(M.defaults)
 
 local augroup = "newsmark.lsp"
 
---- The workspace root for a buffer: the nearest ancestor directory holding one
---- of the root markers, else the file's own directory (the server's rule for a
---- file outside every workspace folder). `nil` for a buffer with no file.
+--- The workspace root for a buffer: the markers are tried in order, each up to
+--- `/` (`vim.fs.root`), so with the defaults the nearest `newsmark.toml` wins
+--- over any `.git`, and `.git` (a directory, or a file in a worktree or
+--- submodule) counts only with no `newsmark.toml` above; else the file's own
+--- directory. The server and `newsmark check` find a root the same way.
+--- `nil` for a buffer with no file.
 ---@param bufnr integer
 ---@param markers? string[]
 ---@return string?

@@ -1,6 +1,8 @@
 //! The workspace: every `.news` document under a root, parsed once, and the entity index
 //! (definitions by id, and a matcher for names and aliases) built over all of them.
 
+pub mod load;
+
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
