@@ -103,7 +103,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "lsp",
-        &["syntax", "prose", "config", "workspace", "rules", "features"],
+        &[
+            "syntax",
+            "prose",
+            "config",
+            "workspace",
+            "rules",
+            "features",
+        ],
     ),
     (
         "cli",
@@ -130,7 +137,9 @@ fn each_layer_uses_only_the_layers_below_it() {
         let allowed = LAYERS
             .iter()
             .find(|(m, _)| *m == module)
-            .unwrap_or_else(|| panic!("module `{module}` is missing from LAYERS and ARCHITECTURE.md"))
+            .unwrap_or_else(|| {
+                panic!("module `{module}` is missing from LAYERS and ARCHITECTURE.md")
+            })
             .1;
         for used in crate_paths(&code(&path)) {
             if used != module && !allowed.contains(&used.as_str()) {
@@ -306,7 +315,11 @@ fn no_module_cycles() {
             }
         }
     }
-    assert_eq!(find_cycle(&top), None, "between top-level modules: {top:#?}");
+    assert_eq!(
+        find_cycle(&top),
+        None,
+        "between top-level modules: {top:#?}"
+    );
 
     // Between the children of every module that is a directory.
     let mut dirs = vec![root().join("src")];
@@ -316,7 +329,10 @@ fn no_module_cycles() {
             if path.is_dir() {
                 let rel = path.strip_prefix(root().join("src")).expect("under src");
                 let module_path = std::iter::once("crate".to_string())
-                    .chain(rel.components().map(|c| c.as_os_str().to_string_lossy().into()))
+                    .chain(
+                        rel.components()
+                            .map(|c| c.as_os_str().to_string_lossy().into()),
+                    )
                     .collect::<Vec<_>>()
                     .join("::");
                 let edges = sibling_edges(&path, &module_path);

@@ -114,7 +114,7 @@ impl Rule {
 
 impl PartialEq for Rule {
     fn eq(&self, other: &Rule) -> bool {
-        self.id() == other.id()
+        std::ptr::eq(self.0, other.0) || self.id() == other.id()
     }
 }
 
@@ -221,12 +221,13 @@ impl Finding {
 /// rule cannot report under another's id.
 pub struct Findings<'o> {
     rule: Rule,
-    out: &'o mut Vec<(Rule, Finding)>,
+    severity: Severity,
+    out: &'o mut Vec<(Rule, Severity, Finding)>,
 }
 
 impl Findings<'_> {
     pub fn push(&mut self, finding: Finding) {
-        self.out.push((self.rule, finding));
+        self.out.push((self.rule, self.severity, finding));
     }
 }
 
@@ -287,35 +288,29 @@ pub fn prose_end(workspace: &Workspace, file: FileId) -> usize {
 pub fn check(workspace: &Workspace, file: FileId) -> Vec<Diagnostic> {
     let cx = Context::new(workspace, file);
     let mut findings = Vec::new();
-    let mut severities = Vec::with_capacity(REGISTRY.len());
     for rule in Rule::all() {
-        let Some(severity) = rule.severity(&workspace.config) else {
-            continue;
-        };
-        severities.push((rule, severity));
-        (rule.def().check)(
-            &cx,
-            &mut Findings {
+        // A rule that is off does not run at all.
+        if let Some(severity) = rule.severity(&workspace.config) {
+            let mut sink = Findings {
                 rule,
+                severity,
                 out: &mut findings,
-            },
-        );
+            };
+            (rule.def().check)(&cx, &mut sink);
+        }
     }
-    let severity_of = |rule: Rule| severities.iter().find(|(r, _)| *r == rule).map(|(_, s)| *s);
 
     let suppressed = shared::suppressions::Suppressions::new(cx.doc);
     let mut out: Vec<Diagnostic> = findings
         .into_iter()
-        .filter(|(rule, f)| !suppressed.covers(*rule, f.range.start))
-        .filter_map(|(rule, f)| {
-            Some(Diagnostic {
-                severity: severity_of(rule)?,
-                rule,
-                range: f.range,
-                message: f.message,
-                related: f.related,
-                subject: f.subject,
-            })
+        .filter(|(rule, _, f)| !suppressed.covers(*rule, f.range.start))
+        .map(|(rule, severity, f)| Diagnostic {
+            severity,
+            rule,
+            range: f.range,
+            message: f.message,
+            related: f.related,
+            subject: f.subject,
         })
         .collect();
     out.sort_by_key(|d| (d.range.start, d.range.end, d.rule));
