@@ -1,8 +1,8 @@
 //! unattributed-number: a number in running prose with no source in its sentence and no one
 //! on record for it.
 
-use super::shared::attribution::{self, Verdict};
-use super::{ClaimKind, Context, Finding, Findings, Rule, RuleDef, Scope, Severity, Subject};
+use super::shared::attribution;
+use super::{ClaimKind, Context, Findings, Rule, RuleDef, Scope, Severity};
 
 pub const RULE: Rule = Rule::new(&RuleDef {
     id: "unattributed-number",
@@ -16,16 +16,7 @@ pub const RULE: Rule = Rule::new(&RuleDef {
 });
 
 fn check(cx: &Context, out: &mut Findings) {
-    for verdict in cx.attribution() {
-        if let Verdict::Unattributed(claim) = verdict
-            && claim.kind == ClaimKind::Number
-        {
-            let what = attribution::describe(claim, cx.text());
-            out.push(Finding::new(
-                claim.range,
-                Subject::Claim(*claim),
-                format!("{what} has no source: cite one with [^id] or attribute it"),
-            ));
-        }
-    }
+    attribution::report_unattributed(cx, out, ClaimKind::Number, |what| {
+        format!("{what} has no source: cite one with [^id] or attribute it")
+    });
 }

@@ -1,7 +1,7 @@
 //! unattributed-quote: a quotation of speech with no source in its sentence and no speaker.
 
-use super::shared::attribution::{self, Verdict};
-use super::{ClaimKind, Context, Finding, Findings, Rule, RuleDef, Scope, Severity, Subject};
+use super::shared::attribution;
+use super::{ClaimKind, Context, Findings, Rule, RuleDef, Scope, Severity};
 
 pub const RULE: Rule = Rule::new(&RuleDef {
     id: "unattributed-quote",
@@ -15,16 +15,7 @@ pub const RULE: Rule = Rule::new(&RuleDef {
 });
 
 fn check(cx: &Context, out: &mut Findings) {
-    for verdict in cx.attribution() {
-        if let Verdict::Unattributed(claim) = verdict
-            && claim.kind == ClaimKind::Quotation
-        {
-            let what = attribution::describe(claim, cx.text());
-            out.push(Finding::new(
-                claim.range,
-                Subject::Claim(*claim),
-                format!("{what} is not attributed: say who said it, or cite a source with [^id]"),
-            ));
-        }
-    }
+    attribution::report_unattributed(cx, out, ClaimKind::Quotation, |what| {
+        format!("{what} is not attributed: say who said it, or cite a source with [^id]")
+    });
 }

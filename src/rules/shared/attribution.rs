@@ -10,7 +10,9 @@ use crate::config::Numbers;
 use crate::prose::numbers;
 use crate::prose::{self, Cues, Quotation, sentences};
 use crate::rules::shared::fix::{Edits, action, adds_definition, append_block};
-use crate::rules::{Action, Claim, ClaimKind, Context, Diagnostic, FixContext, Subject};
+use crate::rules::{
+    Action, Claim, ClaimKind, Context, Diagnostic, Finding, Findings, FixContext, Subject,
+};
 use crate::syntax::{BlockKind, ClaimSpan, DefinitionKind, SyntaxFile, TextRange};
 
 /// How a piece of a sentence is covered by a claim span.
@@ -62,6 +64,28 @@ pub(crate) enum Verdict {
         claim: Claim,
         cue: Option<TextRange>,
     },
+}
+
+/// Reports each claim of `kind` that nobody is on record for, with `message(description)`
+/// (unattributed-number and unattributed-quote differ only in these two).
+pub(crate) fn report_unattributed(
+    cx: &Context,
+    out: &mut Findings,
+    kind: ClaimKind,
+    message: fn(&str) -> String,
+) {
+    for verdict in cx.attribution() {
+        if let Verdict::Unattributed(claim) = verdict
+            && claim.kind == kind
+        {
+            let what = describe(claim, cx.text());
+            out.push(Finding::new(
+                claim.range,
+                Subject::Claim(*claim),
+                message(&what),
+            ));
+        }
+    }
 }
 
 /// Every verdict of the document's prose, in text order, up to where the prose rules stop.
