@@ -117,6 +117,13 @@ def main():
 
     rng = random.Random(20250112)
     corpus = os.path.join(args.out, "corpus")
+    # Each output is a workspace of its own. Without a newsmark.toml, a corpus generated under
+    # target/ of a git checkout would belong to the checkout's workspace (`newsmark check`
+    # takes the nearest .git as the root), which holds the examples' registry.
+    for d in (corpus, os.path.join(args.out, "single")):
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "newsmark.toml"), "w", encoding="utf-8") as f:
+            f.write("# A generated workspace: the defaults apply.\n")
     registries = 20
     entities = entity_ids(registries, 100)
     ids = [e[0] for e in entities]
