@@ -1,19 +1,21 @@
 //! The attribution analysis behind unattributed-number, unattributed-quote and
 //! missing-source: sentence by sentence, which numbers and quotations no citation or sourced
-//! claim span covers, and whether the sentence names who is on record for them. The three
-//! rules report different verdicts of one walk, made once per document ([`Context`]). Their
-//! shared fix, citing a source after the sentence, is here too.
+//! claim span covers, and whether the sentence names who is on record for them ([`Judge`]).
+//! The three rules report different verdicts of one walk, made once per document
+//! ([`Context`]); hover and semantic tokens read the same judgements for the blocks they show.
+//! The rules' shared fix, citing a source after the sentence, is here too.
 
 use rustc_hash::FxHashMap;
 
-use crate::config::Numbers;
-use crate::prose::numbers;
+use crate::config::{Config, Numbers};
+use crate::prose::numbers::{self, NumberClass};
 use crate::prose::{self, Cues, Quotation, sentences};
 use crate::rules::shared::fix::{Edits, action, adds_definition, append_block};
 use crate::rules::{
     Action, Claim, ClaimKind, Context, Diagnostic, Finding, Findings, FixContext, Subject,
 };
-use crate::syntax::{BlockKind, ClaimSpan, DefinitionKind, SyntaxFile, TextRange};
+use crate::syntax::{BlockKind, ClaimSpan, DefinitionKind, ProseBlock, SyntaxFile, TextRange};
+use crate::workspace::Document;
 
 /// How a piece of a sentence is covered by a claim span.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,44 @@ enum SpanCover {
     Speaker,
     /// A span with a `^source`.
     Sourced,
+}
+
+/// How the attribution rules stand on a number or a quotation of speech, most covered first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// In a heading: titles are not checked.
+    Heading,
+    /// Its sentence cites a source with `[^id]`.
+    Cited,
+    /// A claim span with a source holds it.
+    SourcedSpan,
+    /// A number of a class the configuration exempts (years, ages …).
+    Exempt,
+    /// Its sentence holds an attribution cue (the first one is given) but cites nothing.
+    Cue(TextRange),
+    /// A claim span naming a speaker, and no source, holds it; no cue, no citation.
+    Speaker,
+    NotAttributed,
+}
+
+impl Standing {
+    /// Whether a rule reports it: someone is on record but no source is cited
+    /// (missing-source), or no one is (unattributed-number, unattributed-quote).
+    fn needs_source(self) -> bool {
+        matches!(self, Standing::Cue(_) | Standing::Speaker)
+    }
+}
+
+/// A number or quotation of speech, judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Judged {
+    pub claim: Claim,
+    /// A number's class.
+    pub class: Option<NumberClass>,
+    /// For a number inside a quotation of speech: that quotation, which is judged instead
+    /// (and reported instead).
+    pub within: Option<TextRange>,
+    pub standing: Standing,
 }
 
 /// A long quotation cut at a word for messages: `"were provided with all the necessary…"`.
@@ -89,26 +129,42 @@ pub(crate) fn report_unattributed(
 }
 
 /// Every verdict of the document's prose, in text order, up to where the prose rules stop.
-/// Headings are titles, not claims: they are not analysed.
 pub(crate) fn analyse(cx: &Context) -> Vec<Verdict> {
-    let doc = cx.doc;
-    let syntax = &doc.syntax;
-    let config = cx.config();
-    let cues = Cues::new(config.cues.iter().map(String::as_str));
-    let tables = Tables::new(syntax);
-    let walk = Walk {
-        mask: doc.prose_mask(),
-        cues: &cues,
-        exempt: &config.numbers,
-        tables: &tables,
-    };
+    let judge = Judge::new(cx.doc, cx.config());
     let mut out = Vec::new();
-    for block in &syntax.blocks {
+    for block in &cx.doc.syntax.blocks {
         if block.range.start >= cx.prose_end {
             break;
         }
-        if !matches!(block.kind, BlockKind::Heading(_)) {
-            walk.block(block.range, &mut out);
+        let judged = judge.block(block);
+        // Judged claims come sentence by sentence; a sentence gives one missing-source at
+        // most, for its first claim that needs a source.
+        let mut rest = judged.as_slice();
+        while let Some(first) = rest.first() {
+            let sentence = first.claim.sentence;
+            let end = rest.partition_point(|j| j.claim.sentence == sentence);
+            let (in_sentence, after) = rest.split_at(end);
+            rest = after;
+            let mut needs_source: Option<&Judged> = None;
+            for judged in in_sentence.iter().filter(|j| j.within.is_none()) {
+                match judged.standing {
+                    s if s.needs_source() => {
+                        needs_source.get_or_insert(judged);
+                    }
+                    Standing::NotAttributed => out.push(Verdict::Unattributed(judged.claim)),
+                    _ => {}
+                }
+            }
+            if let Some(judged) = needs_source {
+                let cue = match judged.standing {
+                    Standing::Cue(cue) => Some(cue),
+                    _ => None,
+                };
+                out.push(Verdict::NeedsSource {
+                    claim: judged.claim,
+                    cue,
+                });
+            }
         }
     }
     out
@@ -184,30 +240,60 @@ impl<'a> Tables<'a> {
     }
 }
 
-struct Walk<'a> {
+/// What judging the numbers and quotations of a document needs, gathered once: for the
+/// rules over the whole document, for hover and semantic tokens over a few blocks. One
+/// judgement for all of them, so what a hover says is what the rules report.
+pub struct Judge<'a> {
     mask: &'a str,
-    cues: &'a Cues,
+    cues: Cues,
     exempt: &'a Numbers,
-    tables: &'a Tables<'a>,
+    tables: Tables<'a>,
 }
 
-impl Walk<'_> {
-    fn block(&self, block: TextRange, out: &mut Vec<Verdict>) {
+impl<'a> Judge<'a> {
+    pub fn new(doc: &'a Document, config: &'a Config) -> Judge<'a> {
+        Judge {
+            mask: doc.prose_mask(),
+            cues: Cues::new(config.cues.iter().map(String::as_str)),
+            exempt: &config.numbers,
+            tables: Tables::new(&doc.syntax),
+        }
+    }
+
+    /// Every number and quotation of speech of `block`, sentence by sentence and in text
+    /// order within each, judged. In a heading, only its numbers, as [`Standing::Heading`].
+    pub fn block(&self, block: &ProseBlock) -> Vec<Judged> {
         let mask = self.mask;
-        let quotes = prose::quotations(mask, block);
-        let numbers = numbers::find(mask, block);
+        let numbers = numbers::find(mask, block.range);
+        if matches!(block.kind, BlockKind::Heading(_)) {
+            return numbers
+                .iter()
+                .map(|n| Judged {
+                    claim: Claim {
+                        kind: ClaimKind::Number,
+                        range: n.range,
+                        sentence: block.range,
+                    },
+                    class: Some(n.class),
+                    within: None,
+                    standing: Standing::Heading,
+                })
+                .collect();
+        }
+        let quotes = prose::quotations(mask, block.range);
         if quotes.is_empty() && numbers.is_empty() {
-            return;
+            return Vec::new();
         }
         let speech: Vec<&Quotation> = quotes
             .iter()
             .filter(|q| q.words >= prose::QUOTE_MIN_WORDS)
             .collect();
         let quote_ranges: Vec<TextRange> = quotes.iter().map(|q| q.range).collect();
+        let mut out = Vec::with_capacity(speech.len() + numbers.len());
         // Sentences, quotations and numbers are all in text order: walk them with cursors.
         let (mut next_quote, mut next_number) = (0, 0);
 
-        for sentence in sentences::split(mask, block, &quotes) {
+        for sentence in sentences::split(mask, block.range, &quotes) {
             let quotes_end =
                 next_quote + speech[next_quote..].partition_point(|q| q.range.start < sentence.end);
             let sentence_speech = &speech[next_quote..quotes_end];
@@ -216,58 +302,75 @@ impl Walk<'_> {
                 + numbers[next_number..].partition_point(|n| n.range.start < sentence.end);
             let sentence_numbers = &numbers[next_number..numbers_end];
             next_number = numbers_end;
-            if (sentence_speech.is_empty() && sentence_numbers.is_empty())
-                || self.tables.cites(sentence)
-            {
+            if sentence_speech.is_empty() && sentence_numbers.is_empty() {
                 continue;
             }
-            let claim = |kind, range| Claim {
-                kind,
-                range,
-                sentence,
+            let cited = self.tables.cites(sentence);
+            // The sentence's first cue, looked for only when something needs it.
+            let mut first_cue: Option<Option<TextRange>> = None;
+            let mut standing = |range: TextRange, exempt: bool| {
+                if cited {
+                    return Standing::Cited;
+                }
+                let cover = self.tables.cover(range);
+                if cover == SpanCover::Sourced {
+                    return Standing::SourcedSpan;
+                }
+                if exempt {
+                    return Standing::Exempt;
+                }
+                let cue = *first_cue.get_or_insert_with(|| {
+                    self.cues
+                        .find(mask, sentence, &quote_ranges)
+                        .first()
+                        .copied()
+                });
+                match (cue, cover) {
+                    (Some(cue), _) => Standing::Cue(cue),
+                    (None, SpanCover::Speaker) => Standing::Speaker,
+                    (None, _) => Standing::NotAttributed,
+                }
             };
 
-            // What in this sentence needs a source, and is not covered by a sourced claim span.
-            let mut claims: Vec<(Claim, SpanCover)> = sentence_speech
-                .iter()
-                .map(|q| claim(ClaimKind::Quotation, q.range))
-                .chain(
-                    sentence_numbers
-                        .iter()
-                        .filter(|n| !self.exempt.exempts(n.class))
-                        // Quotations are in order and do not overlap: only the last one
-                        // starting at or before the number can hold it (a scan of all of them
-                        // per number was quadratic in a sentence of thousands of quotations).
-                        .filter(|n| {
-                            let at =
-                                sentence_speech.partition_point(|q| q.range.start <= n.range.start);
-                            !(at > 0 && sentence_speech[at - 1].range.contains_range(n.range))
-                        })
-                        .map(|n| claim(ClaimKind::Number, n.range)),
-                )
-                .map(|claim| (claim, self.tables.cover(claim.range)))
-                .filter(|(_, cover)| *cover != SpanCover::Sourced)
-                .collect();
-            if claims.is_empty() {
-                continue;
-            }
-            claims.sort_by_key(|c| c.0.range.start);
-            let cues = self.cues.find(mask, sentence, &quote_ranges);
-            let mut needs_source: Option<Claim> = None;
-            for &(claim, cover) in &claims {
-                if cover == SpanCover::Speaker || !cues.is_empty() {
-                    needs_source.get_or_insert(claim);
-                } else {
-                    out.push(Verdict::Unattributed(claim));
-                }
-            }
-            if let Some(claim) = needs_source {
-                out.push(Verdict::NeedsSource {
-                    claim,
-                    cue: cues.first().copied(),
+            let start = out.len();
+            for q in sentence_speech {
+                out.push(Judged {
+                    claim: Claim {
+                        kind: ClaimKind::Quotation,
+                        range: q.range,
+                        sentence,
+                    },
+                    class: None,
+                    within: None,
+                    standing: standing(q.range, false),
                 });
             }
+            for n in sentence_numbers {
+                // Quotations are in order and do not overlap: only the last one starting at
+                // or before the number can hold it (a scan of all of them per number was
+                // quadratic in a sentence of thousands of quotations).
+                let at = sentence_speech.partition_point(|q| q.range.start <= n.range.start);
+                let within = (at > 0 && sentence_speech[at - 1].range.contains_range(n.range))
+                    .then(|| sentence_speech[at - 1].range);
+                // A number inside a quotation stands as the quotation does, whatever its class.
+                let standing = match within {
+                    Some(quotation) => standing(quotation, false),
+                    None => standing(n.range, self.exempt.exempts(n.class)),
+                };
+                out.push(Judged {
+                    claim: Claim {
+                        kind: ClaimKind::Number,
+                        range: n.range,
+                        sentence,
+                    },
+                    class: Some(n.class),
+                    within,
+                    standing,
+                });
+            }
+            out[start..].sort_by_key(|j| (j.claim.range.start, j.claim.kind == ClaimKind::Number));
         }
+        out
     }
 }
 

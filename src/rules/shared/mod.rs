@@ -1,7 +1,7 @@
 //! What several rules share: the attribution analysis behind three of them, suppression
 //! comments, the edit builder behind every fix, and near-miss suggestions.
 
-pub(crate) mod attribution;
+pub mod attribution;
 pub mod fix;
 pub mod near;
 pub(crate) mod suppressions;
