@@ -2,6 +2,7 @@
 
 mod harness;
 mod no_data_loss;
+mod panics;
 
 use std::path::{Path, PathBuf};
 

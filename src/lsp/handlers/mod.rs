@@ -1,0 +1,104 @@
+//! The request and notification handlers, one file per concern. Each is short: locate the
+//! document, call the feature, convert the answer.
+//!
+//! Edits (`sync`) are applied at the top of their handler, under the store lock, in the order
+//! the client sent them. Read requests go through [`Context::read`]: a snapshot taken under
+//! the lock (a few reference counts), then the work on the blocking pool, so the transport
+//! task and the lock are free meanwhile. The layout follows ruff's server (one module per
+//! request kind behind a thin dispatch), the snapshot model rust-analyzer's.
+
+pub mod debug;
+pub mod diagnostics;
+pub mod editing;
+pub mod lifecycle;
+pub mod navigation;
+pub mod symbols;
+pub mod sync;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use tower_lsp_server::Client;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::{MessageType, Uri};
+
+use super::snapshot::Snapshot;
+use super::state::Shared;
+
+/// What every handler works with.
+#[derive(Clone)]
+pub struct Context {
+    pub client: Client,
+    pub state: Arc<Shared>,
+}
+
+impl Context {
+    /// Runs `f` on a snapshot, on the blocking pool. A panic in `f` is contained: the request
+    /// gets an internal error, the panic is logged with the method and URI, and the session
+    /// goes on (the store was never locked while `f` ran).
+    pub async fn read<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        uri: Option<&Uri>,
+        f: impl FnOnce(&Snapshot) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let snapshot = self.state.snapshot();
+        match tokio::task::spawn_blocking(move || f(&snapshot)).await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => {
+                let message = panic_message(e.into_panic().as_ref());
+                Err(self.contained(method, uri, &message))
+            }
+            // The runtime is shutting down.
+            Err(_) => Err(Error::new(ErrorCode::RequestCancelled)),
+        }
+    }
+
+    /// Logs a panic contained in a request (to stderr and to the client's log) and makes the
+    /// error the request is answered with.
+    pub fn contained(&self, method: &str, uri: Option<&Uri>, message: &str) -> Error {
+        let uri = uri.map_or("", |u| u.as_str());
+        tracing::error!(method, uri, "request panicked: {message}");
+        let shown = if uri.is_empty() {
+            format!("newsmark: {method} failed with an internal error: {message}")
+        } else {
+            format!("newsmark: {method} on {uri} failed with an internal error: {message}")
+        };
+        self.log(MessageType::ERROR, shown.clone());
+        Error {
+            code: ErrorCode::InternalError,
+            message: shown.into(),
+            data: None,
+        }
+    }
+
+    /// `window/logMessage`, sent from a task of its own: a handler never waits on the client.
+    pub fn log(&self, typ: MessageType, message: String) {
+        let client = self.client.clone();
+        tokio::spawn(async move { client.log_message(typ, message).await });
+    }
+}
+
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+/// A request that cannot be served as asked (`-32803`), e.g. a rename where there is no name.
+pub fn request_failed(message: String) -> Error {
+    Error {
+        code: ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// Long work whose snapshot went stale: the client asks again for the current state.
+pub fn content_modified() -> Error {
+    Error::new(ErrorCode::ContentModified)
+}
