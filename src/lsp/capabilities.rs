@@ -139,7 +139,7 @@ pub fn server(encoding: Encoding, pull: bool) -> ServerCapabilities {
             },
         ))),
         code_lens_provider: Some(CodeLensOptions {
-            resolve_provider: Some(false),
+            resolve_provider: Some(true),
         }),
         document_link_provider: Some(DocumentLinkOptions {
             resolve_provider: Some(false),

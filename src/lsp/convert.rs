@@ -461,36 +461,54 @@ pub fn links(ws: &Workspace, file: FileId, encoding: Encoding) -> Vec<DocumentLi
         .collect()
 }
 
+/// The lenses of a document, unresolved: a registry's lenses would carry every mention of
+/// each of its entities (tens of thousands of locations, megabytes of JSON, a quarter of a
+/// second to make and read), so each lens is resolved when the editor shows it.
 pub fn lenses(ws: &Workspace, file: FileId, uri: &Uri, encoding: Encoding) -> Vec<CodeLens> {
     let doc = ws.document(file);
     code_lens::lenses(ws, file)
         .into_iter()
-        .map(|lens| {
-            let at = position(doc, lens.references_at, encoding);
-            let locations: Vec<Location> =
-                navigation::references(ws, file, lens.references_at, false)
-                    .into_iter()
-                    .filter_map(|l| {
-                        let other = ws.document(l.file);
-                        Some(Location::new(
-                            uri_of(&other.path)?,
-                            range(other, l.range, encoding),
-                        ))
-                    })
-                    .collect();
-            CodeLens {
-                range: range(doc, lens.range, encoding),
-                // VS Code runs this command natively; other clients show the count and can
-                // map the command to their references view.
-                command: Some(Command {
-                    title: lens.title,
-                    command: "editor.action.showReferences".to_string(),
-                    arguments: Some(vec![json!(uri), json!(at), json!(locations)]),
-                }),
-                data: None,
-            }
+        .map(|lens| CodeLens {
+            range: range(doc, lens.range, encoding),
+            command: None,
+            data: Some(json!({"uri": uri, "offset": lens.references_at})),
         })
         .collect()
+}
+
+/// Where a lens was found, as [`lenses`] left it in the lens's data.
+pub fn lens_origin(lens: &CodeLens) -> Option<(Uri, usize)> {
+    let data = lens.data.as_ref()?;
+    let uri: Uri = serde_json::from_value(data.get("uri")?.clone()).ok()?;
+    let offset = data.get("offset")?.as_u64()?;
+    Some((uri, offset as usize))
+}
+
+/// The command of the lens at `offset` of `file`: its title and what it counts.
+pub fn lens_command(
+    ws: &Workspace,
+    file: FileId,
+    uri: &Uri,
+    offset: usize,
+    encoding: Encoding,
+) -> Option<Command> {
+    let doc = ws.document(file);
+    let lens = code_lens::lenses(ws, file)
+        .into_iter()
+        .find(|lens| lens.references_at == offset)?;
+    let at = position(doc, lens.references_at, encoding);
+    let locations = locations(
+        ws,
+        navigation::references(ws, file, lens.references_at, false),
+        encoding,
+    );
+    // VS Code runs this command natively; other clients show the count and can map the
+    // command to their references view.
+    Some(Command {
+        title: lens.title,
+        command: "editor.action.showReferences".to_string(),
+        arguments: Some(vec![json!(uri), json!(at), json!(locations)]),
+    })
 }
 
 pub fn hints(

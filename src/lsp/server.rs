@@ -163,6 +163,10 @@ impl LanguageServer for Backend {
         editing::code_lens(&self.cx, params).await
     }
 
+    async fn code_lens_resolve(&self, lens: CodeLens) -> Result<CodeLens> {
+        editing::code_lens_resolve(&self.cx, lens).await
+    }
+
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         editing::document_link(&self.cx, params).await
     }

@@ -29,13 +29,13 @@ pub async fn document(
     .await
 }
 
-/// Every document of every folder, checked on the snapshot; an edit meanwhile stops it (the
-/// client pulls again after the refresh that edit asks for).
+/// Every document of every folder, checked on the snapshot; an edit meanwhile stops it, and
+/// it starts again on the state after the edit.
 pub async fn workspace(
     cx: &Context,
     _: WorkspaceDiagnosticParams,
 ) -> Result<WorkspaceDiagnosticReportResult> {
-    cx.read("workspace/diagnostic", None, move |snap| {
+    cx.read_latest("workspace/diagnostic", move |snap| {
         let mut items = Vec::new();
         for folder in &snap.folders {
             let ws = &folder.workspace;

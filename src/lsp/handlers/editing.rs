@@ -77,6 +77,20 @@ pub async fn code_lens(cx: &Context, params: CodeLensParams) -> Result<Option<Ve
     .await
 }
 
+pub async fn code_lens_resolve(cx: &Context, mut lens: CodeLens) -> Result<CodeLens> {
+    let origin = convert::lens_origin(&lens);
+    let uri = origin.as_ref().map(|(uri, _)| uri.clone());
+    cx.read("codeLens/resolve", uri.as_ref(), move |snap| {
+        if let Some((uri, offset)) = origin
+            && let Some((ws, file)) = snap.locate(&uri)
+        {
+            lens.command = convert::lens_command(ws, file, &uri, offset, snap.encoding);
+        }
+        Ok(lens)
+    })
+    .await
+}
+
 pub async fn document_link(
     cx: &Context,
     params: DocumentLinkParams,

@@ -42,9 +42,25 @@ impl Context {
         uri: Option<&Uri>,
         f: impl FnOnce(&Snapshot) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        let asked = std::time::Instant::now();
         let snapshot = self.state.snapshot();
-        match tokio::task::spawn_blocking(move || f(&snapshot)).await {
-            Ok(result) => result,
+        let snapshot_taken = asked.elapsed();
+        let work = tokio::task::spawn_blocking(move || {
+            let started = asked.elapsed();
+            (f(&snapshot), started)
+        });
+        match work.await {
+            Ok((result, started)) => {
+                tracing::debug!(
+                    method,
+                    uri = uri.map_or("", |u| u.as_str()),
+                    snapshot_us = snapshot_taken.as_micros() as u64,
+                    queued_us = (started - snapshot_taken).as_micros() as u64,
+                    total_us = asked.elapsed().as_micros() as u64,
+                    "request done"
+                );
+                result
+            }
             Err(e) if e.is_panic() => {
                 let message = panic_message(e.into_panic().as_ref());
                 Err(self.contained(method, uri, &message))
@@ -98,7 +114,34 @@ pub fn request_failed(message: String) -> Error {
     }
 }
 
-/// Long work whose snapshot went stale: the client asks again for the current state.
+/// Long work whose snapshot went stale.
 pub fn content_modified() -> Error {
     Error::new(ErrorCode::ContentModified)
+}
+
+/// How many fresh snapshots long work tries before it gives up on a workspace that keeps
+/// changing under it (indexing a folder also changes it, once).
+const ATTEMPTS: usize = 3;
+
+impl Context {
+    /// [`Context::read`] for long work that stops when its snapshot goes stale: tried again
+    /// on a fresh snapshot a few times, then answered with `ServerCancelled` and
+    /// `retriggerRequest`, so the client asks again once the edits pause.
+    pub async fn read_latest<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        f: impl Fn(&Snapshot) -> Result<T> + Clone + Send + 'static,
+    ) -> Result<T> {
+        for _ in 0..ATTEMPTS {
+            match self.read(method, None, f.clone()).await {
+                Err(e) if e.code == ErrorCode::ContentModified => continue,
+                answer => return answer,
+            }
+        }
+        Err(Error {
+            code: ErrorCode::ServerError(-32802),
+            message: "the workspace kept changing; ask again".into(),
+            data: Some(serde_json::json!({"retriggerRequest": true})),
+        })
+    }
 }

@@ -30,20 +30,21 @@ pub async fn document(
     .await
 }
 
-/// Fuzzy matching over every entity and source of every folder. Stops when an edit makes its
-/// snapshot stale: the client asks again.
+/// Fuzzy matching over every entity and source of every folder. Starts again when an edit
+/// makes its snapshot stale.
 pub async fn workspace(
     cx: &Context,
     params: WorkspaceSymbolParams,
 ) -> Result<Option<WorkspaceSymbolResponse>> {
-    cx.read("workspace/symbol", None, move |snap| {
+    let query = params.query;
+    cx.read_latest("workspace/symbol", move |snap| {
         let mut out = Vec::new();
         for folder in &snap.folders {
             if snap.is_stale() {
                 return Err(content_modified());
             }
             let ws = &folder.workspace;
-            for (file, symbol) in symbols::workspace_symbols(ws, &params.query) {
+            for (file, symbol) in symbols::workspace_symbols(ws, &query) {
                 out.extend(convert::workspace_symbol(
                     ws.document(file),
                     symbol,
