@@ -31,7 +31,7 @@ bench/lsp_bench.py's):
    entity registries: names, aliases, kinds, new, removed and duplicate definitions; now and
    then a document closed and another opened), and ~40% requests (hover, completion,
    definition, references, documentHighlight, documentSymbol, semantic tokens full / delta /
-   range, inlay hints and their resolve, code lenses, code actions over a diagnostic's range,
+   range, inlay hints and their resolve, code lenses and their resolve, code actions over a diagnostic's range,
    document links, folding and selection ranges, formatting, prepareRename, rename,
    workspace/symbol), each waited for. Rename, code action, completion and formatting edits
    are applied to the client's copies and sent back as didChange, checking that every
@@ -948,6 +948,9 @@ def req_lens(s, rng, doc):
     res, _ = s.rpc("textDocument/codeLens", td(doc))
     for lens in res or []:
         s.check_range(doc, lens.get("range"), "codeLens")
+    # Lenses come unresolved; an editor resolves those it shows.
+    if res and rng.random() < 0.5:
+        s.rpc("codeLens/resolve", rng.choice(res))
 
 
 def req_links(s, rng, doc):
