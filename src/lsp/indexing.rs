@@ -2,18 +2,14 @@
 //! broken `newsmark.toml`.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::*;
 
+use super::context::Context;
 use super::folder::Folder;
-use super::handlers::Context;
+use super::state::CLIENT_REQUEST_TIMEOUT;
 use super::{convert, store};
-
-/// How long a request to the client may go unanswered before the server stops waiting (a
-/// client that never answers must not stall indexing or later refreshes).
-pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Indexes `roots` in a task of its own: handlers never wait on the client.
 pub fn spawn(cx: &Context, roots: Vec<PathBuf>) {

@@ -40,6 +40,17 @@ pub fn init() {
     }
 }
 
+/// What a panic said, for the log.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

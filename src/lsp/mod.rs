@@ -8,6 +8,8 @@
 //!   diagnostics, lifecycle, debug); edits applied in order, reads on snapshots.
 //! - `indexing`: reading folders in the background; watchers; `newsmark.toml` reports.
 //! - `workers`: the diagnostics and refresh workers.
+//! - `context`: the client and the shared state; read requests on snapshots, panics
+//!   contained.
 //! - `state`: what handlers and workers share (the store behind its lock, work queues,
 //!   the token cache, settings).
 //! - `store`: the mutable state and its edits; `read_folder`, `folder_index`.
@@ -16,9 +18,10 @@
 //! - `capabilities`: what the server offers, what the client can do.
 //! - `convert`: every conversion to and from protocol types.
 //! - `transport`: framing, concurrency and panic containment; generic over the server.
-//! - `logging`: the stderr log (`NEWSMARK_LOG`).
+//! - `logging`: the stderr log (`NEWSMARK_LOG`), panic messages.
 
 mod capabilities;
+mod context;
 mod convert;
 mod folder;
 mod handlers;

@@ -7,9 +7,8 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::handlers::{
-    Context, debug, diagnostics, editing, lifecycle, navigation, symbols, sync, tokens,
-};
+use super::context::Context;
+use super::handlers::{debug, diagnostics, editing, lifecycle, navigation, symbols, sync, tokens};
 use super::state::Shared;
 use super::workers;
 

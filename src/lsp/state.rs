@@ -39,6 +39,10 @@ pub struct Shared {
     pub test_hooks: bool,
 }
 
+/// How long a request to the client may go unanswered before the server stops waiting (a
+/// client that never answers must not stall indexing or later refreshes).
+pub const CLIENT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub const REFRESH_DIAGNOSTICS: u8 = 1;
 pub const REFRESH_TOKENS: u8 = 2;
 pub const REFRESH_HINTS: u8 = 4;
@@ -181,8 +185,16 @@ impl Shared {
             loop {
                 state.prewarm_again.store(false, Ordering::SeqCst);
                 let snapshot = state.snapshot();
-                for folder in &snapshot.folders {
-                    folder.workspace.index();
+                // A panic here must not leave `prewarming` set for good; the request that
+                // next needs the index will meet it again, and is contained.
+                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    for folder in &snapshot.folders {
+                        folder.workspace.index();
+                    }
+                }));
+                if let Err(payload) = built {
+                    let message = super::logging::panic_message(payload.as_ref());
+                    tracing::error!("building the entity index panicked: {message}");
                 }
                 drop(snapshot);
                 state.prewarming.store(false, Ordering::SeqCst);

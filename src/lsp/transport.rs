@@ -29,7 +29,7 @@ use tower_lsp_server::ls_types::{LogMessageParams, MessageType};
 use tower_lsp_server::{ClientSocket, LanguageServer, LspService};
 use tower_service::Service;
 
-use super::handlers::panic_message;
+use super::logging::panic_message;
 
 const MAX_CONCURRENCY: usize = 4;
 const QUEUE: usize = 100;

@@ -14,10 +14,11 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
 use super::convert;
-use super::handlers::panic_message;
-use super::indexing::CLIENT_REQUEST_TIMEOUT;
+use super::logging::panic_message;
 use super::snapshot::Snapshot;
-use super::state::{REFRESH_DIAGNOSTICS, REFRESH_HINTS, REFRESH_TOKENS, Shared};
+use super::state::{
+    CLIENT_REQUEST_TIMEOUT, REFRESH_DIAGNOSTICS, REFRESH_HINTS, REFRESH_TOKENS, Shared,
+};
 
 /// Sends the refresh requests asked for, one at a time.
 pub async fn refresh(client: Client, state: Arc<Shared>) {
