@@ -5,7 +5,7 @@
                           [--corpus target/bench/corpus] [--ops 100000] [--open 20] [--seed 1]
                           [--json FILE] [--trace FILE] [--keep] [--strict]
 
-A full run (100,000 ops) takes about 9 minutes on 2 cores; `--ops 5000` about a minute.
+A full run (100,000 ops) takes 9 to 11 minutes on 2 cores; `--ops 5000` about a minute.
 
 Exit status: 0 when the session passes; 1 when it fails (an internal error, memory growth,
 diagnostics that differ from `newsmark check`, a file written by the server, an exit status
