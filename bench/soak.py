@@ -5,7 +5,7 @@
                           [--corpus target/bench/corpus] [--ops 100000] [--open 20] [--seed 1]
                           [--json FILE] [--trace FILE] [--keep] [--strict]
 
-A full run (100,000 ops) takes about 9 minutes on 2 cores; `--ops 5000` about a minute.
+A full run (100,000 ops) takes 9 to 11 minutes on 2 cores; `--ops 5000` about a minute.
 
 Exit status: 0 when the session passes; 1 when it fails (an internal error, memory growth,
 diagnostics that differ from `newsmark check`, a file written by the server, an exit status
@@ -31,7 +31,7 @@ bench/lsp_bench.py's):
    entity registries: names, aliases, kinds, new, removed and duplicate definitions; now and
    then a document closed and another opened), and ~40% requests (hover, completion,
    definition, references, documentHighlight, documentSymbol, semantic tokens full / delta /
-   range, inlay hints and their resolve, code lenses, code actions over a diagnostic's range,
+   range, inlay hints and their resolve, code lenses and their resolve, code actions over a diagnostic's range,
    document links, folding and selection ranges, formatting, prepareRename, rename,
    workspace/symbol), each waited for. Rename, code action, completion and formatting edits
    are applied to the client's copies and sent back as didChange, checking that every
@@ -288,6 +288,7 @@ class Session:
         self.requests = collections.Counter()
         self.request_time = collections.defaultdict(float)
         self.request_max = collections.defaultdict(float)
+        self.latencies = collections.defaultdict(list)  # method -> every request's seconds
         self.errors = collections.Counter()  # (method, code) -> n
         self.error_examples = {}
         self.failures = []  # acceptance failures (strings)
@@ -407,6 +408,7 @@ class Session:
         self.requests[method] += 1
         self.request_time[method] += took
         self.request_max[method] = max(self.request_max[method], took)
+        self.latencies[method].append(took)
         if took > 0.25:
             self.slow.append((took, method, self.op_index))
             self.slow = sorted(self.slow, reverse=True)[:10]
@@ -946,6 +948,9 @@ def req_lens(s, rng, doc):
     res, _ = s.rpc("textDocument/codeLens", td(doc))
     for lens in res or []:
         s.check_range(doc, lens.get("range"), "codeLens")
+    # Lenses come unresolved; an editor resolves those it shows.
+    if res and rng.random() < 0.5:
+        s.rpc("codeLens/resolve", rng.choice(res))
 
 
 def req_links(s, rng, doc):
@@ -1477,6 +1482,15 @@ def run(args, s, out):
                               f"{RSS_FACTOR} x warm-up {warm / MiB:.0f} MiB + {RSS_SLACK // MiB} MiB")
 
 
+def percentile(values, p):
+    """The nearest-rank percentile: the smallest value with at least p% of them at or below."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
 def report(s, out):
     print()
     print(f"newsmark soak: {s.op_index:,} ops, seed {s.args.seed}, {out.get('opened')}, "
@@ -1488,9 +1502,16 @@ def report(s, out):
     print("\nops by kind")
     for k, n in sorted(s.ops.items(), key=lambda x: (-x[1], x[0])):
         print(f"  {n:>8,}  {k}")
-    print("\nrequests (count, mean ms, max ms)")
+    print("\nrequests (count, mean, p50, p99, max; ms)")
     for k, n in sorted(s.requests.items(), key=lambda x: (-x[1], x[0])):
-        print(f"  {n:>8,}  {k:<40} {1000 * s.request_time[k] / n:8.2f} {1000 * s.request_max[k]:9.1f}")
+        p50, p99 = percentile(s.latencies[k], 50), percentile(s.latencies[k], 99)
+        print(f"  {n:>8,}  {k:<40} {1000 * s.request_time[k] / n:8.2f} {1000 * p50:8.2f} "
+              f"{1000 * p99:8.2f} {1000 * s.request_max[k]:9.1f}")
+    every = [t for ts in s.latencies.values() for t in ts]
+    if every:
+        print(f"  {len(every):>8,}  {'(all requests)':<40} {1000 * sum(every) / len(every):8.2f} "
+              f"{1000 * percentile(every, 50):8.2f} {1000 * percentile(every, 99):8.2f} "
+              f"{1000 * max(every):9.1f}")
     if s.slow:
         print("  slowest: " + ", ".join(f"{m} {1000 * t:.0f} ms (op {o})" for t, m, o in s.slow[:5]))
     print("\nerror responses by code")
@@ -1610,6 +1631,8 @@ def main():
     out["applied"] = dict(s.applied)
     out["slowest_requests"] = [{"ms": 1000 * t, "method": m, "op": o} for t, m, o in s.slow]
     out["request_stats"] = {m: {"count": n, "mean_ms": 1000 * s.request_time[m] / n,
+                                "p50_ms": 1000 * percentile(s.latencies[m], 50),
+                                "p99_ms": 1000 * percentile(s.latencies[m], 99),
                                 "max_ms": 1000 * s.request_max[m]} for m, n in s.requests.items()}
     out["findings"] = {k: {"count": n, "examples": s.finding_examples[k]} for k, n in s.findings.items()}
     out["failures"] = s.failures

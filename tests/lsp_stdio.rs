@@ -117,3 +117,74 @@ fn exit_without_shutdown_is_status_1() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+/// `NEWSMARK_TEST_HOOKS=1` registers the deliberate panic; the binary answers it with an
+/// internal error, logs the panic with its method and URI on stderr (`NEWSMARK_LOG`), keeps
+/// stdout for the protocol, and goes on to a clean exit.
+#[test]
+fn a_contained_panic_is_logged_on_stderr_with_its_request() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .arg("lsp")
+        .env("NEWSMARK_TEST_HOOKS", "1")
+        .env("NEWSMARK_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("newsmark lsp starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        while let Some(message) = common::read_lsp_message(&mut reader) {
+            if tx.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    let response = |id: i64| loop {
+        let message = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a response from the server");
+        if message["id"] == id && message.get("method").is_none() {
+            break message;
+        }
+    };
+    let send = |stdin: &mut std::process::ChildStdin, message: Value| {
+        stdin.write_all(&frame(message)).unwrap();
+    };
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+               "params": {"processId": null, "capabilities": {}}}),
+    );
+    response(1);
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "newsmark/debugPanic",
+               "params": {"where": "request", "uri": "file:///tmp/panicking.news"}}),
+    );
+    assert_eq!(response(2)["error"]["code"], -32603);
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+    );
+    response(3);
+    send(&mut stdin, json!({"jsonrpc": "2.0", "method": "exit"}));
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{:?}", output.status);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("request panicked"))
+        .unwrap_or_else(|| panic!("the panic is logged on stderr:\n{stderr}"));
+    assert!(line.contains("ERROR"), "{line}");
+    assert!(line.contains("newsmark/debugPanic"), "{line}");
+    assert!(line.contains("file:///tmp/panicking.news"), "{line}");
+    assert!(
+        stderr.contains("initialize"),
+        "info level shows the session start:\n{stderr}"
+    );
+}

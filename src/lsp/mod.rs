@@ -1,11 +1,38 @@
 //! `newsmark lsp`: the language server. The only module that knows LSP; everything it serves
 //! comes from the protocol-neutral library (`diagnostics`, `features`).
+//!
+//! Modules, from the top; each uses only modules below it (no cycle):
+//!
+//! - `server`: the `LanguageServer` impl; every method delegates to a handler.
+//! - `handlers/*`: one file per concern (sync, navigation, symbols, tokens, editing,
+//!   diagnostics, lifecycle, debug); edits applied in order, reads on snapshots.
+//! - `indexing`: reading folders in the background; watchers; `newsmark.toml` reports.
+//! - `workers`: the diagnostics and refresh workers.
+//! - `context`: the client and the shared state; read requests on snapshots, panics
+//!   contained.
+//! - `state`: what handlers and workers share (the store behind its lock, work queues,
+//!   the token cache, settings).
+//! - `store`: the mutable state and its edits; `read_folder`, `folder_index`.
+//! - `snapshot`: an immutable view for one request.
+//! - `folder`: a workspace folder and its configuration.
+//! - `capabilities`: what the server offers, what the client can do.
+//! - `convert`: every conversion to and from protocol types.
+//! - `transport`: framing, concurrency and panic containment; generic over the server.
+//! - `logging`: the stderr log (`NEWSMARK_LOG`), panic messages.
 
+mod capabilities;
+mod context;
 mod convert;
-mod editing;
+mod folder;
+mod handlers;
+mod indexing;
+mod logging;
 mod server;
+mod snapshot;
+mod state;
 mod store;
 mod transport;
+mod workers;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +42,23 @@ use tower_lsp_server::LspService;
 
 pub use server::Backend;
 
+/// How a session is served.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Registers deliberate failures for tests (`newsmark/debugPanic`, and a document whose
+    /// text holds `newsmark-debug-panic` makes its check panic). Never advertised.
+    pub test_hooks: bool,
+}
+
+impl Options {
+    /// `NEWSMARK_TEST_HOOKS=1` turns the test hooks on.
+    pub fn from_env() -> Options {
+        Options {
+            test_hooks: std::env::var("NEWSMARK_TEST_HOOKS").is_ok_and(|v| v == "1"),
+        }
+    }
+}
+
 /// Serves one LSP session over the given streams until the client exits or the input ends.
 /// Returns whether the client asked for `shutdown` first (the protocol's clean ending).
 pub async fn serve<I, O>(input: I, output: O) -> bool
@@ -22,9 +66,24 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
+    serve_with(input, output, Options::from_env()).await
+}
+
+/// [`serve`] with explicit options.
+pub async fn serve_with<I, O>(input: I, output: O, options: Options) -> bool
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    logging::init();
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    let test_hooks = options.test_hooks;
+    let mut builder = LspService::build(move |client| Backend::new(client, flag, test_hooks));
+    if test_hooks {
+        builder = builder.custom_method(handlers::debug::PANIC_METHOD, Backend::debug_panic);
+    }
+    let (service, socket) = builder.finish();
     transport::serve(input, output, service, socket).await;
     shut_down.load(Ordering::SeqCst)
 }

@@ -1,86 +1,22 @@
-//! The server's state: workspace folders with their workspaces, and the open documents held
-//! as ropes. Guarded by one std `Mutex` in the server, never held across an `.await`.
+//! The server's mutable state: workspace folders with their workspaces, and the open
+//! documents held as ropes. Guarded by one std `Mutex` (see `state`), never held across an
+//! `.await`, and only ever for an edit or to take a [`Snapshot`]: nothing here builds the
+//! entity index or runs a rule.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ropey::Rope;
 use rustc_hash::FxHashMap;
-use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
-use crate::config::{self, Config, ConfigError};
+use super::folder::Folder;
+use super::snapshot::Snapshot;
 use crate::syntax::Encoding;
+use crate::workspace::Document;
 use crate::workspace::load;
-use crate::workspace::{Document, FileId, Workspace};
-
-pub struct Folder {
-    pub root: PathBuf,
-    pub workspace: Workspace,
-    /// A broken `newsmark.toml`: reported on that file, the defaults are used meanwhile.
-    pub config_error: Option<ConfigError>,
-    /// Only the files directly in `root` belong to it, not its subdirectories: the folder of a
-    /// loose file with no `newsmark.toml` above it (which may sit in `/` or a home directory).
-    pub shallow: bool,
-}
-
-impl Folder {
-    pub fn new(root: PathBuf) -> Folder {
-        let (config, config_error) = load_config(&root);
-        Folder {
-            workspace: Workspace::new(root.clone(), config),
-            root,
-            config_error,
-            shallow: false,
-        }
-    }
-
-    /// Whether `path` lies in this folder's tree (directly in it, when shallow).
-    pub fn holds(&self, path: &Path) -> bool {
-        if self.shallow {
-            path.parent() == Some(self.root.as_path())
-        } else {
-            path.starts_with(&self.root)
-        }
-    }
-
-    pub fn reload_config(&mut self) {
-        let (config, error) = load_config(&self.root);
-        self.workspace.config = Arc::new(config);
-        self.config_error = error;
-    }
-}
-
-fn load_config(root: &Path) -> (Config, Option<ConfigError>) {
-    let path = root.join(config::FILE_NAME);
-    if !path.is_file() {
-        return (Config::default(), None);
-    }
-    match Config::load(&path) {
-        Ok(config) => (config, None),
-        Err(e) => (Config::default(), Some(e)),
-    }
-}
-
-/// Where a request points: a document of a workspace and a byte offset in it.
-pub struct Cursor<'a> {
-    pub ws: &'a Workspace,
-    pub file: FileId,
-    pub doc: &'a Document,
-    pub offset: usize,
-    pub encoding: Encoding,
-}
-
-pub struct TokenCache {
-    pub result_id: String,
-    /// Encoded as sent.
-    pub data: Vec<u32>,
-    /// The text and tokens they were computed from.
-    pub text: String,
-    pub tokens: Vec<crate::features::semantic_tokens::Token>,
-    /// The entity index generation they depend on (entity kinds colour mentions).
-    pub entities: u64,
-}
 
 pub struct OpenDocument {
     pub uri: Uri,
@@ -95,18 +31,37 @@ pub struct Store {
     pub open: FxHashMap<PathBuf, OpenDocument>,
     /// Roots of folders made for files outside every workspace folder, still to be read.
     pub unindexed: Vec<PathBuf>,
-    /// The last semantic tokens sent for each document, for deltas and for recomputing only
-    /// what an edit touched.
-    pub tokens: FxHashMap<PathBuf, TokenCache>,
-    pub token_results: u64,
     /// Bumped whenever entity definitions may have changed anywhere: cached semantic tokens
     /// (which colour mentions by entity kind) are then recomputed whole.
     pub entity_generation: u64,
+    /// Bumped by every change of the workspaces; snapshots compare it with their own.
+    pub generation: Arc<AtomicU64>,
 }
 
 impl Store {
     pub fn encoding(&self) -> Encoding {
         self.encoding.unwrap_or(Encoding::Utf16)
+    }
+
+    /// Every folder's workspace is shared, not copied; the open documents' versions are.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            encoding: self.encoding(),
+            folders: self.folders.clone(),
+            open: self
+                .open
+                .iter()
+                .map(|(path, o)| (path.clone(), (o.uri.clone(), o.version)))
+                .collect(),
+            entity_generation: self.entity_generation,
+            generation: self.generation.load(Ordering::SeqCst),
+            live_generation: self.generation.clone(),
+        }
+    }
+
+    /// Called by every change: snapshots taken before it are now stale.
+    pub fn touch(&mut self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The folder a path belongs to: the workspace folder with the longest root that holds
@@ -128,6 +83,12 @@ impl Store {
             path.parent()
                 .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
         });
+        // A path through a symbolic link finds its root resolved, which `holds` does not see
+        // as holding it: the folder made for the first such file serves the next ones too,
+        // instead of a new folder (and a new walk) per call.
+        if let Some(i) = self.folders.iter().position(|f| f.root == root) {
+            return i;
+        }
         let mut folder = Folder::new(root.clone());
         folder.shallow = found.shallow_for_file();
         self.unindexed.push(root);
@@ -135,34 +96,10 @@ impl Store {
         self.folders.len() - 1
     }
 
-    /// The folder and file id of a document the workspace knows.
-    pub fn locate(&self, uri: &Uri) -> Option<(&Folder, FileId)> {
-        let path = convert::path_of(uri);
-        self.folders
-            .iter()
-            .filter(|f| f.holds(&path) || f.workspace.file_id(&path).is_some())
-            .max_by_key(|f| f.root.components().count())
-            .and_then(|f| f.workspace.file_id(&path).map(|id| (f, id)))
-    }
-
-    /// The document at `uri` and the byte offset of `position` in it, for a request.
-    pub fn cursor(&self, uri: &Uri, position: Position) -> Option<Cursor<'_>> {
-        let (folder, file) = self.locate(uri)?;
-        let ws = &folder.workspace;
-        let doc = ws.document(file);
-        let encoding = self.encoding();
-        Some(Cursor {
-            ws,
-            file,
-            doc,
-            offset: convert::offset(doc, position, encoding),
-            encoding,
-        })
-    }
-
     /// Opens (or re-opens) a document; returns its folder and whether entity definitions
     /// changed.
     pub fn open(&mut self, uri: Uri, version: i32, text: String) -> (usize, bool) {
+        self.touch();
         let path = convert::path_of(&uri);
         let rope = Rope::from_str(&text);
         self.open
@@ -181,6 +118,7 @@ impl Store {
         let path = convert::path_of(uri);
         let encoding = self.encoding();
         let open = self.open.get_mut(&path)?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
         for change in changes {
             match change.range {
                 Some(range) => {
@@ -200,9 +138,9 @@ impl Store {
     /// Closes a document: the workspace goes back to what is on disk.
     pub fn close(&mut self, uri: &Uri) -> Option<usize> {
         self.entity_generation += 1;
+        self.touch();
         let path = convert::path_of(uri);
         self.open.remove(&path)?;
-        self.tokens.remove(&path);
         let folder = self.folder_index(&path);
         match read_news_file(&path) {
             Some(text) => {
@@ -227,6 +165,7 @@ impl Store {
     /// A file on disk was created or changed: read it unless the editor holds it open.
     pub fn disk_changed(&mut self, path: &Path) -> Option<usize> {
         self.entity_generation += 1;
+        self.touch();
         if self.open.contains_key(path) {
             return None;
         }
@@ -240,6 +179,7 @@ impl Store {
 
     pub fn disk_deleted(&mut self, path: &Path) -> Option<usize> {
         self.entity_generation += 1;
+        self.touch();
         if self.open.contains_key(path) {
             return None;
         }
@@ -251,6 +191,7 @@ impl Store {
     /// Adds documents read by [`read_folder`]; the editor's open buffers win over the disk.
     pub fn add_indexed(&mut self, folder_root: &Path, documents: Vec<Document>) -> Option<usize> {
         self.entity_generation += 1;
+        self.touch();
         let folder = self.folders.iter().position(|f| f.root == folder_root)?;
         for doc in documents {
             if !self.open.contains_key(&doc.path) {

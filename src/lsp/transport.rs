@@ -9,7 +9,13 @@
 //! [`MAX_CONCURRENCY`] requests run at once, at most [`QUEUE`] wait, and output is written as
 //! fast as the client reads it, so a client that stops reading stops the server from reading
 //! more requests instead of making it buffer answers without bound.
+//!
+//! A panic in a handler is contained here, whatever it ran: the request is answered with an
+//! internal error, the panic is logged with its method and URI (to stderr, and to the client
+//! with `window/logMessage`), and the session goes on. The handlers contain the panics of
+//! their own work on the blocking pool the same way; this is the net under everything else.
 
+use std::panic::AssertUnwindSafe;
 use std::pin::pin;
 
 use futures::channel::mpsc;
@@ -19,10 +25,11 @@ use tokio::io::{
     AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt,
 };
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
-use tower_lsp_server::{ClientSocket, LspService};
+use tower_lsp_server::ls_types::{LogMessageParams, MessageType};
+use tower_lsp_server::{ClientSocket, LanguageServer, LspService};
 use tower_service::Service;
 
-use super::Backend;
+use super::logging::panic_message;
 
 const MAX_CONCURRENCY: usize = 4;
 const QUEUE: usize = 100;
@@ -58,16 +65,19 @@ enum Frame {
     End,
 }
 
-pub async fn serve<I, O>(input: I, output: O, service: LspService<Backend>, socket: ClientSocket)
+pub async fn serve<I, O, S>(input: I, output: O, service: LspService<S>, socket: ClientSocket)
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
+    S: LanguageServer,
 {
     let mut service = service;
     let (client_requests, mut client_responses) = socket.split();
     let (client_requests, client_abort) = stream::abortable(client_requests);
     let (mut responses_tx, responses_rx) = mpsc::channel::<Response>(0);
     let (mut server_tasks_tx, server_tasks_rx) = mpsc::channel(QUEUE);
+    // `window/logMessage` for contained panics: rare, so unbounded.
+    let (logs_tx, logs_rx) = mpsc::unbounded::<Request>();
 
     let process_server_tasks = server_tasks_rx
         .buffer_unordered(MAX_CONCURRENCY)
@@ -80,7 +90,8 @@ where
         let mut output = pin!(output);
         let mut messages = stream_select!(
             responses_rx.map(Outgoing::Response),
-            client_requests.map(Outgoing::Request)
+            client_requests.map(Outgoing::Request),
+            logs_rx.map(Outgoing::Request)
         );
         while let Some(message) = messages.next().await {
             let Ok(body) = serde_json::to_vec(&message) else {
@@ -128,7 +139,9 @@ where
                         // end of the pipe open.
                         let will_exit = request.method() == "exit";
                         let cancel = request.method() == "$/cancelRequest";
-                        let mut task = service.call(request).unwrap_or_else(|_| None);
+                        let origin = Origin::of(&request);
+                        let task = service.call(request).unwrap_or_else(|_| None);
+                        let mut task = contain(task, origin, logs_tx.clone()).boxed();
                         // A cancellation takes effect now, not after the requests queued
                         // before it have run (handlers that never await would all be done).
                         if cancel && (&mut task).now_or_never().is_some() {
@@ -153,10 +166,71 @@ where
         futures::future::select(pin!(reading), output_gone_rx).await;
         server_tasks_tx.disconnect();
         responses_tx.disconnect();
+        // Closed for every sender, or the output would wait on it for ever.
+        logs_tx.close_channel();
         client_abort.abort();
     };
 
     join!(process_server_tasks.map(|_| ()), print_output, read_input);
+}
+
+/// What a panic is logged with: the request's id, method and document.
+struct Origin {
+    id: Option<Id>,
+    method: String,
+    uri: Option<String>,
+}
+
+impl Origin {
+    fn of(request: &Request) -> Origin {
+        let uri = request
+            .params()
+            .and_then(|p| {
+                let document = p.get("textDocument").unwrap_or(p);
+                document.get("uri")?.as_str()
+            })
+            .map(str::to_string);
+        Origin {
+            id: request.id().cloned(),
+            method: request.method().to_string(),
+            uri,
+        }
+    }
+}
+
+/// Runs a handler's future, turning a panic into an internal error answer (for a request)
+/// and a log entry (for anything).
+async fn contain(
+    task: impl Future<Output = Option<Response>>,
+    origin: Origin,
+    logs: mpsc::UnboundedSender<Request>,
+) -> Option<Response> {
+    let payload = match AssertUnwindSafe(task).catch_unwind().await {
+        Ok(response) => return response,
+        Err(payload) => payload,
+    };
+    let Origin { id, method, uri } = origin;
+    let message = panic_message(payload.as_ref());
+    let uri = uri.unwrap_or_default();
+    tracing::error!(method, uri, "handler panicked: {message}");
+    let shown = if uri.is_empty() {
+        format!("newsmark: {method} failed with an internal error: {message}")
+    } else {
+        format!("newsmark: {method} on {uri} failed with an internal error: {message}")
+    };
+    let log = LogMessageParams {
+        typ: MessageType::ERROR,
+        message: shown.clone(),
+    };
+    if let Ok(params) = serde_json::to_value(log) {
+        let _ = logs.unbounded_send(Request::build("window/logMessage").params(params).finish());
+    }
+    let error = Error {
+        code: ErrorCode::InternalError,
+        message: shown.into(),
+        data: None,
+    };
+    id.map(|id| Response::from_error(id, error))
 }
 
 /// A message, or the error response for a body that is not one.

@@ -3,8 +3,8 @@
 
 use super::{
     ARTICLE_STATUSES, BlockKind, Definition, DefinitionKind, ENTITY_KINDS, Field, FrontMatter,
-    FrontMatterEntry, Mention, MentionKind, ProseBlock, SOURCE_KINDS, Spanned, SyntaxError,
-    SyntaxFile, TextRange, id_len, inline, is_valid_id,
+    FrontMatterEntry, Mention, MentionKind, ProseBlock, SOURCE_KINDS, Spanned, SyntaxFile,
+    TextRange, id_len, inline, is_valid_id, parser::Parser,
 };
 
 #[derive(Clone, Copy, Debug)]
@@ -14,22 +14,7 @@ pub(super) struct Line {
     pub end: usize,
 }
 
-pub(super) struct Parser<'a> {
-    pub text: &'a str,
-    pub bytes: &'a [u8],
-    pub mask: Vec<u8>,
-    pub file: SyntaxFile,
-}
-
 impl Parser<'_> {
-    pub fn mask_with(&mut self, range: TextRange, byte: u8) {
-        self.mask[range.start..range.end].fill(byte);
-    }
-
-    pub fn error(&mut self, range: TextRange, message: String) {
-        self.file.errors.push(SyntaxError { range, message });
-    }
-
     fn spanned(&self, start: usize, end: usize) -> Spanned {
         Spanned {
             text: self.text[start..end].to_string(),

@@ -1,7 +1,7 @@
 //! Inline constructs inside one prose block: code spans, comments (and suppressions), URLs,
 //! mentions, citations, links and claim spans.
 
-use super::block::Parser;
+use super::parser::Parser;
 use super::{
     Citation, ClaimSpan, ClaimStatus, Mention, MentionKind, Spanned, Suppression, SuppressionKind,
     TextRange, attribute_tokens, id_len, opens_mention,

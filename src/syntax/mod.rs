@@ -10,6 +10,7 @@
 mod block;
 mod inline;
 pub mod line_index;
+mod parser;
 
 pub use compact_str::CompactString;
 pub use line_index::{Encoding, LineCol, LineIndex};

@@ -76,22 +76,36 @@ pub struct MentionRef {
     pub index: usize,
 }
 
+/// Every `@id` construct (bare, link, speaker, `by:`) by entity id, in file order.
+pub type Mentions = FxHashMap<String, Vec<MentionRef>>;
+
 /// Entity definitions and mentions of the whole workspace, and a matcher for entity names.
-#[derive(Debug)]
+///
+/// Its two halves are built and kept apart, each behind an `Arc`, so that cloning the index
+/// (a language server snapshot) costs a few reference counts: the definitions and names
+/// change only when some document's entity definitions do, the mentions with every edit.
+#[derive(Debug, Clone)]
 pub struct EntityIndex {
-    pub definitions: FxHashMap<String, Vec<DefinitionRef>>,
-    /// Every `@id` construct (bare, link, speaker, `by:`) by entity id, in file order.
-    pub mentions: FxHashMap<String, Vec<MentionRef>>,
+    pub definitions: Arc<FxHashMap<String, Vec<DefinitionRef>>>,
+    pub mentions: Arc<Mentions>,
+    /// What completion matches an `@` query against (see [`CompletionKey`]).
+    pub completion_keys: Arc<Vec<CompletionKey>>,
+    names: Arc<Definitions>,
+}
+
+/// The definition half of the index: everything but the mentions.
+#[derive(Debug)]
+struct Definitions {
+    definitions: Arc<FxHashMap<String, Vec<DefinitionRef>>>,
     /// Matchers for consecutive runs of `patterns`, each with the index of its first pattern.
     names: Vec<(usize, AhoCorasick)>,
     /// First two bytes of the names: only word starts that begin like a name are tried.
     name_starts: NameStarts,
     /// For each matcher pattern: the name and the ids of the entities that carry it.
     patterns: Vec<(String, Vec<String>)>,
-    /// What completion matches an `@` query against, one entry per defined entity, side by
-    /// side in memory: scanning 100,000 entities this way takes milliseconds, where following
-    /// each definition into its document took 150 ms.
-    pub completion_keys: Vec<CompletionKey>,
+    /// One entry per defined entity, side by side in memory: scanning 100,000 entities this
+    /// way takes milliseconds, where following each definition into its document took 150 ms.
+    completion_keys: Arc<Vec<CompletionKey>>,
 }
 
 /// Lower case, a character at a time (as completion compares queries), not `str::to_lowercase`
@@ -173,7 +187,34 @@ pub struct NameMatch<'a> {
 }
 
 impl EntityIndex {
+    #[cfg(test)]
     fn build(docs: &[(FileId, &Document)]) -> EntityIndex {
+        EntityIndex::assemble(
+            Arc::new(Definitions::build(docs)),
+            Arc::new(build_mentions(docs)),
+        )
+    }
+
+    fn assemble(names: Arc<Definitions>, mentions: Arc<Mentions>) -> EntityIndex {
+        EntityIndex {
+            definitions: names.definitions.clone(),
+            completion_keys: names.completion_keys.clone(),
+            mentions,
+            names,
+        }
+    }
+}
+
+fn build_mentions(docs: &[(FileId, &Document)]) -> Mentions {
+    let mut mentions = Mentions::default();
+    for &(file, doc) in docs {
+        add_mentions(&mut mentions, file, &doc.syntax.mentions);
+    }
+    mentions
+}
+
+impl Definitions {
+    fn build(docs: &[(FileId, &Document)]) -> Definitions {
         let mut definitions: FxHashMap<String, Vec<DefinitionRef>> = FxHashMap::default();
         let mut names: FxHashMap<String, Vec<String>> = FxHashMap::default();
         let mut completion_keys = Vec::new();
@@ -257,49 +298,46 @@ impl EntityIndex {
         for (name, _) in &patterns {
             name_starts.insert(name.as_bytes());
         }
-        let mut index = EntityIndex {
-            definitions,
-            mentions: FxHashMap::default(),
+        Definitions {
+            definitions: Arc::new(definitions),
             names,
             name_starts,
             patterns,
-            completion_keys,
-        };
-        for &(file, doc) in docs {
-            index.add_mentions(file, &doc.syntax.mentions);
+            completion_keys: Arc::new(completion_keys),
         }
-        index
     }
+}
 
-    fn add_mentions(&mut self, file: FileId, mentions: &[crate::syntax::Mention]) {
-        for (index, mention) in mentions.iter().enumerate() {
-            let at = MentionRef { file, index };
-            match self.mentions.get_mut(mention.id.as_str()) {
-                Some(list) => list.push(at),
-                None => {
-                    self.mentions.insert(mention.id.to_string(), vec![at]);
-                }
+fn add_mentions(map: &mut Mentions, file: FileId, mentions: &[crate::syntax::Mention]) {
+    for (index, mention) in mentions.iter().enumerate() {
+        let at = MentionRef { file, index };
+        match map.get_mut(mention.id.as_str()) {
+            Some(list) => list.push(at),
+            None => {
+                map.insert(mention.id.to_string(), vec![at]);
             }
         }
     }
+}
 
-    fn remove_mentions(&mut self, file: FileId, mentions: &[crate::syntax::Mention]) {
-        // Each id once: an article names the same entity many times, and each pass walks the
-        // id's list for the whole workspace.
-        let ids: rustc_hash::FxHashSet<&str> = mentions.iter().map(|m| m.id.as_str()).collect();
-        for id in ids {
-            if let Some(list) = self.mentions.get_mut(id) {
-                list.retain(|m| m.file != file);
-                if list.is_empty() {
-                    self.mentions.remove(id);
-                }
+fn remove_mentions(map: &mut Mentions, file: FileId, mentions: &[crate::syntax::Mention]) {
+    // Each id once: an article names the same entity many times, and each pass walks the
+    // id's list for the whole workspace.
+    let ids: rustc_hash::FxHashSet<&str> = mentions.iter().map(|m| m.id.as_str()).collect();
+    for id in ids {
+        if let Some(list) = map.get_mut(id) {
+            list.retain(|m| m.file != file);
+            if list.is_empty() {
+                map.remove(id);
             }
         }
     }
+}
 
+impl EntityIndex {
     /// Whole-word, case-sensitive occurrences of known names in `range` of `text`.
     pub fn find_names(&self, text: &str, range: crate::syntax::TextRange) -> Vec<NameMatch<'_>> {
-        if self.names.is_empty() {
+        if self.names.names.is_empty() {
             return Vec::new();
         }
         let bytes = text.as_bytes();
@@ -321,10 +359,11 @@ impl EntityIndex {
             // whenever `may_start` holds.
             // Names usually start with a letter or digit, but `#MeToo` does not: any byte a
             // name starts with is a candidate where no word runs into it.
-            if !after_word && self.name_starts.may_start(&bytes[i..range.end]) {
+            if !after_word && self.names.name_starts.may_start(&bytes[i..range.end]) {
                 let input = Input::new(text).span(i..range.end).anchored(Anchored::Yes);
                 // The longest name starting here, whichever automaton holds it.
                 let longest = self
+                    .names
                     .names
                     .iter()
                     .filter_map(|(first, matcher)| {
@@ -338,7 +377,7 @@ impl EntityIndex {
                     out.push(NameMatch {
                         start: i,
                         end,
-                        entities: &self.patterns[pattern].1,
+                        entities: &self.names.patterns[pattern].1,
                     });
                     i = end;
                     after_word = is_word(text[..i].chars().next_back());
@@ -375,13 +414,22 @@ fn entity_signature(doc: &Document) -> Vec<(usize, &str, &str, Vec<Spanned>)> {
         .collect()
 }
 
-#[derive(Debug, Default)]
+/// A workspace is cheap to clone: documents are shared (`Arc`), and the document list, the
+/// path map and the index are copied on write, only when a clone still shares them. A
+/// language server edits one copy under its lock and answers requests on clones
+/// (snapshots), which build whatever part of the index is missing outside that lock.
+#[derive(Debug, Default, Clone)]
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Arc<Config>,
-    documents: Vec<Option<Document>>,
-    by_path: FxHashMap<PathBuf, FileId>,
-    index: OnceLock<EntityIndex>,
+    documents: Arc<Vec<Option<Arc<Document>>>>,
+    by_path: Arc<FxHashMap<PathBuf, FileId>>,
+    /// Each cell is shared with the clones made since it was last reset, so whichever builds
+    /// it first builds it for all of them.
+    definitions: Arc<OnceLock<Arc<Definitions>>>,
+    /// Once built, kept up to date edit by edit, through changes of definitions too.
+    mentions: Arc<OnceLock<Arc<Mentions>>>,
+    index: Arc<OnceLock<EntityIndex>>,
 }
 
 impl Workspace {
@@ -395,9 +443,9 @@ impl Workspace {
 
     /// Adds or replaces the document at `path`.
     ///
-    /// The entity index is kept when the document's entity definitions are unchanged (the
-    /// usual keystroke in an article): only its mentions are swapped, so an edit costs work
-    /// proportional to the document, not to the workspace.
+    /// The entity definitions and names are kept when the document's entity definitions are
+    /// unchanged (the usual keystroke in an article), and the mentions are always updated in
+    /// place: an edit costs work proportional to the document, not to the workspace.
     pub fn set_document(&mut self, document: Document) -> FileId {
         self.set_document_tracked(document).0
     }
@@ -406,39 +454,73 @@ impl Workspace {
     /// changed (then every document that mentions entities may need a new look).
     pub fn set_document_tracked(&mut self, document: Document) -> (FileId, bool) {
         let existing = self.by_path.get(&document.path).copied();
-        let old = existing.and_then(|id| self.documents[id.0 as usize].as_ref());
-        let same_entities = match old {
+        let old = existing.and_then(|id| self.documents[id.0 as usize].clone());
+        let same_entities = match &old {
             Some(old) => entity_signature(old) == entity_signature(&document),
             None => entity_signature(&document).is_empty(),
         };
         let id = existing.unwrap_or(FileId(self.documents.len() as u32));
-        match self.index.get_mut() {
-            Some(index) if same_entities => {
-                if let Some(old) = old {
-                    index.remove_mentions(id, &old.syntax.mentions);
-                }
-                index.add_mentions(id, &document.syntax.mentions);
-            }
-            _ => self.index = OnceLock::new(),
+        self.update_mentions(
+            id,
+            old.as_ref().map(|d| d.syntax.mentions.as_slice()),
+            Some(&document.syntax.mentions),
+        );
+        if !same_entities {
+            self.definitions = Arc::default();
         }
+        self.index = Arc::default();
+        let documents = Arc::make_mut(&mut self.documents);
         if existing.is_some() {
-            self.documents[id.0 as usize] = Some(document);
+            documents[id.0 as usize] = Some(Arc::new(document));
         } else {
-            self.by_path.insert(document.path.clone(), id);
-            self.documents.push(Some(document));
+            Arc::make_mut(&mut self.by_path).insert(document.path.clone(), id);
+            documents.push(Some(Arc::new(document)));
         }
         (id, !same_entities)
     }
 
     pub fn remove_document(&mut self, path: &Path) {
-        if let Some(id) = self.by_path.remove(path) {
-            let old = self.documents[id.0 as usize].take();
-            match (self.index.get_mut(), old) {
-                (Some(index), Some(old)) if entity_signature(&old).is_empty() => {
-                    index.remove_mentions(id, &old.syntax.mentions);
-                }
-                _ => self.index = OnceLock::new(),
-            }
+        if !self.by_path.contains_key(path) {
+            return;
+        }
+        let Some(id) = Arc::make_mut(&mut self.by_path).remove(path) else {
+            return;
+        };
+        let Some(old) = Arc::make_mut(&mut self.documents)[id.0 as usize].take() else {
+            return;
+        };
+        self.update_mentions(id, Some(&old.syntax.mentions), None);
+        if !entity_signature(&old).is_empty() {
+            self.definitions = Arc::default();
+        }
+        self.index = Arc::default();
+    }
+
+    /// Swaps a document's mentions in the mention index, if it is built (else it is built
+    /// whole when next needed). A clone that shares the index keeps its own copy.
+    fn update_mentions(
+        &mut self,
+        file: FileId,
+        old: Option<&[crate::syntax::Mention]>,
+        new: Option<&[crate::syntax::Mention]>,
+    ) {
+        if self.mentions.get().is_none() {
+            // A clone may be building this cell from its older documents right now: what it
+            // builds must not become this workspace's. (The definitions cell needs no such
+            // care: it is reset whenever the entity definitions differ.)
+            self.mentions = Arc::default();
+            return;
+        }
+        let cell = Arc::make_mut(&mut self.mentions);
+        let Some(map) = cell.get_mut() else {
+            return;
+        };
+        let map = Arc::make_mut(map);
+        if let Some(old) = old {
+            remove_mentions(map, file, old);
+        }
+        if let Some(new) = new {
+            add_mentions(map, file, new);
         }
     }
 
@@ -457,7 +539,7 @@ impl Workspace {
 
     pub fn document(&self, id: FileId) -> &Document {
         self.documents[id.0 as usize]
-            .as_ref()
+            .as_deref()
             .expect("file ids of removed documents are never handed out")
     }
 
@@ -465,13 +547,31 @@ impl Workspace {
         self.documents
             .iter()
             .enumerate()
-            .filter_map(|(i, d)| d.as_ref().map(|d| (FileId(i as u32), d)))
+            .filter_map(|(i, d)| d.as_deref().map(|d| (FileId(i as u32), d)))
+    }
+
+    /// Whether the entity index is built (a request would not have to wait for it).
+    pub fn is_indexed(&self) -> bool {
+        self.index.get().is_some()
     }
 
     pub fn index(&self) -> &EntityIndex {
         self.index.get_or_init(|| {
             let docs: Vec<(FileId, &Document)> = self.documents().collect();
-            EntityIndex::build(&docs)
+            // The halves are independent: whichever is missing is built, side by side.
+            let (names, mentions) = rayon::join(
+                || {
+                    self.definitions
+                        .get_or_init(|| Arc::new(Definitions::build(&docs)))
+                        .clone()
+                },
+                || {
+                    self.mentions
+                        .get_or_init(|| Arc::new(build_mentions(&docs)))
+                        .clone()
+                },
+            );
+            EntityIndex::assemble(names, mentions)
         })
     }
 
@@ -532,6 +632,31 @@ mod tests {
             mentions_sorted(&EntityIndex::build(&docs))
         );
         assert_eq!(ws.entity("d").count(), 1);
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+
+    #[test]
+    fn a_clone_keeps_its_documents_and_index_while_the_original_is_edited() {
+        let doc = |path: &str, text: &str| Document::new(PathBuf::from(path), text.to_string());
+        let mut ws = Workspace::new(PathBuf::from("."), Config::default());
+        ws.set_document(doc("e.news", "[@a]: A\n"));
+        ws.set_document(doc("x.news", "@a here."));
+        ws.index();
+        let snapshot = ws.clone();
+        ws.set_document(doc("x.news", "@a and @a."));
+        ws.set_document(doc("e.news", "[@b]: B\n"));
+        ws.remove_document(Path::new("x.news"));
+        // The clone still sees the text and index of the moment it was taken.
+        assert_eq!(snapshot.len(), 2);
+        assert_eq!(snapshot.index().mentions["a"].len(), 1);
+        assert_eq!(snapshot.entity("a").count(), 1);
+        assert_eq!(ws.len(), 1);
+        assert!(ws.index().mentions.is_empty());
+        assert_eq!((ws.entity("a").count(), ws.entity("b").count()), (0, 1));
     }
 }
 

@@ -25,9 +25,22 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 impl Client {
     /// Starts a server and initializes it with `capabilities` and `folders` (paths).
     pub async fn start(capabilities: Value, folders: &[&std::path::Path]) -> (Client, Value) {
+        Client::start_with(capabilities, folders, newsmark::lsp::Options::default()).await
+    }
+
+    /// [`Client::start`] with server options (test hooks).
+    pub async fn start_with(
+        capabilities: Value,
+        folders: &[&std::path::Path],
+        options: newsmark::lsp::Options,
+    ) -> (Client, Value) {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
-        tokio::spawn(newsmark::lsp::serve(server_read, server_write));
+        tokio::spawn(newsmark::lsp::serve_with(
+            server_read,
+            server_write,
+            options,
+        ));
         let (read, write) = tokio::io::split(client_end);
         let mut client = Client {
             reader: BufReader::new(read),

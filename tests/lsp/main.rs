@@ -2,6 +2,7 @@
 
 mod harness;
 mod no_data_loss;
+mod panics;
 
 use std::path::{Path, PathBuf};
 
@@ -942,7 +943,12 @@ async fn hints_lenses_links_folds_selections_and_formatting() {
     let lenses = client
         .request("textDocument/codeLens", json!({"textDocument": doc}))
         .await;
-    assert_eq!(lenses[0]["command"]["title"], "cited once");
+    // Resolved one by one, as an editor shows them.
+    assert!(lenses[0]["command"].is_null());
+    let lens = client.request("codeLens/resolve", lenses[0].clone()).await;
+    assert_eq!(lens["command"]["title"], "cited once");
+    assert_eq!(lens["command"]["command"], "editor.action.showReferences");
+    assert_eq!(lens["command"]["arguments"][2].as_array().unwrap().len(), 1);
 
     let links = client
         .request("textDocument/documentLink", json!({"textDocument": doc}))

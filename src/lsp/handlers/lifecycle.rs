@@ -1,0 +1,52 @@
+//! `initialize`, `initialized`, `shutdown`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+
+use super::Context;
+use crate::lsp::folder::Folder;
+use crate::lsp::{capabilities, indexing};
+
+pub fn initialize(cx: &Context, params: InitializeParams) -> Result<InitializeResult> {
+    let (encoding, settings) = capabilities::negotiate(&params);
+    let pull = settings.pull_diagnostics;
+    {
+        let mut store = cx.state.store();
+        store.encoding = Some(encoding);
+        for root in &settings.roots {
+            store.folders.push(Folder::new(root.clone()));
+        }
+    }
+    tracing::info!(
+        roots = ?settings.roots,
+        ?encoding,
+        pull,
+        "initialize"
+    );
+    cx.state.set_settings(settings);
+    Ok(InitializeResult {
+        capabilities: capabilities::server(encoding, pull),
+        server_info: Some(ServerInfo {
+            name: "newsmark".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+        offset_encoding: None,
+    })
+}
+
+pub fn initialized(cx: &Context) {
+    let settings = cx.state.settings();
+    if settings.watch_dynamically {
+        let client = cx.client.clone();
+        tokio::spawn(async move { indexing::register_watchers(&client).await });
+    }
+    indexing::spawn(cx, settings.roots);
+}
+
+pub fn shutdown(shut_down: &AtomicBool) -> Result<()> {
+    tracing::info!("shutdown");
+    shut_down.store(true, Ordering::SeqCst);
+    Ok(())
+}
