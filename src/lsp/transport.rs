@@ -4,11 +4,13 @@
 //! decode (its framed reader ends the stream after an error), so one malformed message from a
 //! client ended the session. This transport answers such a message as JSON-RPC says (`-32700`
 //! parse error, or `-32600` invalid request, with a null id), finds the next header and goes
-//! on. `$/cancelRequest` is applied as soon as it is read, so it cancels requests still
-//! waiting in the queue. Everything else is what tower-lsp-server's transport does: at most
-//! [`MAX_CONCURRENCY`] requests run at once, at most [`QUEUE`] wait, and output is written as
-//! fast as the client reads it, so a client that stops reading stops the server from reading
-//! more requests instead of making it buffer answers without bound.
+//! on. Each message's handler starts as soon as the message is read, in order: edits are
+//! applied then (never behind a queue of requests), requests take their snapshot then, and
+//! `$/cancelRequest` cancels requests still waiting in the queue. What a handler has left to
+//! do after that first step is queued as in tower-lsp-server's transport: at most
+//! [`MAX_CONCURRENCY`] run at once, at most [`QUEUE`] wait, and output is written as fast as
+//! the client reads it, so a client that stops reading stops the server from reading more
+//! requests instead of making it buffer answers without bound.
 //!
 //! A panic in a handler is contained here, whatever it ran: the request is answered with an
 //! internal error, the panic is logged with its method and URI (to stderr, and to the client
@@ -138,16 +140,24 @@ where
                         // The server must exit right after `exit`, even if the client keeps its
                         // end of the pipe open.
                         let will_exit = request.method() == "exit";
-                        let cancel = request.method() == "$/cancelRequest";
                         let origin = Origin::of(&request);
                         let task = service.call(request).unwrap_or_else(|_| None);
                         let mut task = contain(task, origin, logs_tx.clone()).boxed();
-                        // A cancellation takes effect now, not after the requests queued
-                        // before it have run (handlers that never await would all be done).
-                        if cancel && (&mut task).now_or_never().is_some() {
-                            continue;
+                        // Every message starts as it is read, in the order it was sent: an
+                        // edit is applied at once (it never waits for a free slot behind
+                        // long requests), and a request takes its snapshot of the state as
+                        // the client saw it when it asked. Only what remains (work on the
+                        // blocking pool, the answer) goes through the queue. A cancellation
+                        // so also takes effect before the requests queued ahead of it run.
+                        match (&mut task).now_or_never() {
+                            Some(None) => {}
+                            Some(answer) => {
+                                let _ = server_tasks_tx.send(future::ready(answer).boxed()).await;
+                            }
+                            None => {
+                                let _ = server_tasks_tx.send(task).await;
+                            }
                         }
-                        let _ = server_tasks_tx.send(task).await;
                         if will_exit {
                             break;
                         }
