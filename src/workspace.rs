@@ -21,7 +21,7 @@ pub fn is_news_file(path: &Path) -> bool {
     name.ends_with(".news") || name.ends_with(".news.md")
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Document {
     pub path: PathBuf,
     pub text: String,
@@ -75,7 +75,7 @@ pub struct MentionRef {
 }
 
 /// Entity definitions and mentions of the whole workspace, and a matcher for entity names.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct EntityIndex {
     pub definitions: FxHashMap<String, Vec<DefinitionRef>>,
     /// Every `@id` construct (bare, link, speaker, `by:`) by entity id, in file order.
@@ -99,7 +99,7 @@ fn lowercase(text: &str) -> String {
 }
 
 /// An entity as completion searches it: id, name and aliases, lower-cased once.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct CompletionKey {
     pub id: String,
     pub lower_id: String,
@@ -373,7 +373,7 @@ fn entity_signature(doc: &Document) -> Vec<(usize, &str, &str, Vec<Spanned>)> {
         .collect()
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Arc<Config>,
