@@ -206,9 +206,13 @@ mod tests {
         let text = "ab\r\ncd😀e\u{e9}";
         let index = LineIndex::new(text);
         let at = |col| LineCol { line: 1, col };
-        let offsets: Vec<usize> = (0..8).map(|c| index.offset(text, at(c), Encoding::Utf16)).collect();
+        let offsets: Vec<usize> = (0..8)
+            .map(|c| index.offset(text, at(c), Encoding::Utf16))
+            .collect();
         assert_eq!(offsets, [4, 5, 6, 6, 10, 11, 13, 13]);
-        let offsets: Vec<usize> = (0..6).map(|c| index.offset(text, at(c), Encoding::Utf8)).collect();
+        let offsets: Vec<usize> = (0..6)
+            .map(|c| index.offset(text, at(c), Encoding::Utf8))
+            .collect();
         assert_eq!(offsets, [4, 5, 6, 6, 6, 6]);
         let cols: Vec<u32> = [4, 6, 10, 11, 13]
             .iter()
