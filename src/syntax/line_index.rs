@@ -120,6 +120,9 @@ impl LineIndex {
         let rest = &text[from..offset];
         let col = match encoding {
             Encoding::Utf8 => offset - line_start,
+            // ASCII (most prose) is one unit a byte in every encoding: no need to decode it.
+            Encoding::Utf16 if rest.is_ascii() => col16 as usize + rest.len(),
+            Encoding::Utf32 if rest.is_ascii() => col32 as usize + rest.len(),
             Encoding::Utf16 => col16 as usize + rest.chars().map(char::len_utf16).sum::<usize>(),
             Encoding::Utf32 => col32 as usize + rest.chars().count(),
         };
@@ -141,6 +144,19 @@ impl LineIndex {
         let range = self.line_range(text, line);
         let line_text = &text[range.start..range.end];
         let want = pos.col as usize;
+        // A UTF-8 column is a byte offset: the start of the character holding that byte.
+        if encoding == Encoding::Utf8 {
+            let mut at = range.start + want.min(line_text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            return at;
+        }
+        // Up to a column within an ASCII start of the line, the other encodings count one unit
+        // a byte too: no need to decode the line a character at a time.
+        if want <= line_text.len() && line_text.as_bytes()[..want].is_ascii() {
+            return range.start + want;
+        }
         let mut used = 0;
         for (i, ch) in line_text.char_indices() {
             let width = match encoding {
@@ -182,6 +198,27 @@ mod tests {
         for e in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             assert_eq!(index.offset(text, p(e), e), at);
         }
+    }
+
+    #[test]
+    fn columns_across_the_end_of_an_ascii_start() {
+        // The ASCII start of a line is counted a byte a unit; what follows is decoded.
+        let text = "ab\r\ncd😀e\u{e9}";
+        let index = LineIndex::new(text);
+        let at = |col| LineCol { line: 1, col };
+        let offsets: Vec<usize> = (0..8)
+            .map(|c| index.offset(text, at(c), Encoding::Utf16))
+            .collect();
+        assert_eq!(offsets, [4, 5, 6, 6, 10, 11, 13, 13]);
+        let offsets: Vec<usize> = (0..6)
+            .map(|c| index.offset(text, at(c), Encoding::Utf8))
+            .collect();
+        assert_eq!(offsets, [4, 5, 6, 6, 6, 6]);
+        let cols: Vec<u32> = [4, 6, 10, 11, 13]
+            .iter()
+            .map(|&o| index.position(text, o, Encoding::Utf32).col)
+            .collect();
+        assert_eq!(cols, [0, 2, 3, 4, 5]);
     }
 
     #[test]

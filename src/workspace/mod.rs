@@ -23,7 +23,7 @@ pub fn is_news_file(path: &Path) -> bool {
     name.ends_with(".news") || name.ends_with(".news.md")
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Document {
     pub path: PathBuf,
     pub text: String,
@@ -115,7 +115,7 @@ fn lowercase(text: &str) -> String {
 }
 
 /// An entity as completion searches it: id, name and aliases, lower-cased once.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct CompletionKey {
     pub id: String,
     pub lower_id: String,
