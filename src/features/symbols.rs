@@ -4,8 +4,10 @@
 //! (`@ssu Security Service of Ukraine`), because an editor shows and often filters symbols by
 //! name alone, and a reporter may search for either.
 
+use rayon::prelude::*;
+
 use crate::syntax::{BlockKind, Definition, DefinitionKind, TextRange};
-use crate::workspace::{FileId, Workspace};
+use crate::workspace::{Document, FileId, Workspace};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
@@ -158,45 +160,59 @@ pub fn document_symbols(ws: &Workspace, file: FileId) -> Vec<Symbol> {
 /// first, then ids alphabetically. An empty query matches everything.
 pub fn workspace_symbols(ws: &Workspace, query: &str) -> Vec<(FileId, Symbol)> {
     let query: String = query.trim().chars().flat_map(char::to_lowercase).collect();
+    // Every definition of the workspace is a candidate (tens of thousands of sources in a
+    // large newsroom archive): the documents are matched in parallel.
+    let docs: Vec<(FileId, &Document)> = ws.documents().collect();
     // (grade, candidate length, id, path, definition index, file)
-    let mut hits: Vec<(u8, usize, &str, &std::path::Path, usize, FileId)> = Vec::new();
-    let mut buffer = String::new();
-    for (file, doc) in ws.documents() {
-        for (index, def) in doc.syntax.definitions.iter().enumerate() {
-            if !def.has_valid_id() {
-                continue;
+    let mut hits: Vec<(u8, usize, &str, &std::path::Path, usize, FileId)> = docs
+        .par_iter()
+        .flat_map_iter(|&(file, doc)| {
+            let mut buffer = String::new();
+            let mut found = Vec::new();
+            for (index, def) in doc.syntax.definitions.iter().enumerate() {
+                if !def.has_valid_id() {
+                    continue;
+                }
+                let aliases = match def.kind {
+                    DefinitionKind::Entity => def.field_value("aliases").unwrap_or(""),
+                    DefinitionKind::Source => "",
+                };
+                let candidates = [def.id.text.as_str(), def.name.text.as_str()]
+                    .into_iter()
+                    .chain(aliases.split(','))
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty());
+                // With no query there is nothing to be close to: order by id alone.
+                let best = if query.is_empty() {
+                    Some((0, 0))
+                } else {
+                    candidates
+                        .filter_map(|c| {
+                            buffer.clear();
+                            if c.is_ascii() {
+                                buffer.push_str(c);
+                                buffer.make_ascii_lowercase();
+                            } else {
+                                buffer.extend(c.chars().flat_map(char::to_lowercase));
+                            }
+                            grade(&query, &buffer).map(|g| (g, buffer.chars().count()))
+                        })
+                        .min()
+                };
+                if let Some((grade, len)) = best {
+                    found.push((
+                        grade,
+                        len,
+                        def.id.text.as_str(),
+                        doc.path.as_path(),
+                        index,
+                        file,
+                    ));
+                }
             }
-            let aliases = match def.kind {
-                DefinitionKind::Entity => def.field_value("aliases").unwrap_or(""),
-                DefinitionKind::Source => "",
-            };
-            let candidates = [def.id.text.as_str(), def.name.text.as_str()]
-                .into_iter()
-                .chain(aliases.split(','))
-                .map(str::trim)
-                .filter(|c| !c.is_empty());
-            // With no query there is nothing to be close to: order by id alone.
-            let best = if query.is_empty() {
-                Some((0, 0))
-            } else {
-                candidates
-                    .filter_map(|c| {
-                        buffer.clear();
-                        if c.is_ascii() {
-                            buffer.push_str(c);
-                            buffer.make_ascii_lowercase();
-                        } else {
-                            buffer.extend(c.chars().flat_map(char::to_lowercase));
-                        }
-                        grade(&query, &buffer).map(|g| (g, buffer.chars().count()))
-                    })
-                    .min()
-            };
-            if let Some((grade, len)) = best {
-                hits.push((grade, len, &def.id.text, &doc.path, index, file));
-            }
-        }
-    }
+            found
+        })
+        .collect();
     if hits.len() > WORKSPACE_SYMBOL_LIMIT {
         hits.select_nth_unstable(WORKSPACE_SYMBOL_LIMIT);
         hits.truncate(WORKSPACE_SYMBOL_LIMIT);
