@@ -127,6 +127,12 @@ pub fn diagnostic(
         source: Some("newsmark".to_string()),
         message: d.message,
         related_information: (!related.is_empty()).then_some(related),
+        // Clients fade text that could go (an unused source definition).
+        tags: d
+            .rule
+            .def()
+            .unnecessary
+            .then(|| vec![DiagnosticTag::UNNECESSARY]),
         ..Diagnostic::default()
     }
 }

@@ -1,5 +1,5 @@
 //! `newsmark lsp`: the language server. The only module that knows LSP; everything it serves
-//! comes from the protocol-neutral library (`diagnostics`, `features`).
+//! comes from the protocol-neutral library (`rules`, `features`).
 //!
 //! Modules, from the top; each uses only modules below it (no cycle):
 //!

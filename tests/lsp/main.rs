@@ -90,6 +90,31 @@ async fn initialize_negotiates_utf8_when_offered_and_advertises_what_works() {
     client.shutdown().await;
 }
 
+/// The registry's metadata reaches the client: an unused source is tagged unnecessary (so
+/// editors fade it), other findings are not.
+#[tokio::test]
+async fn an_unused_source_is_tagged_unnecessary() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    let text =
+        "@ghost spoke.\n\n[^old]: Never cited\n  url: https://example.org\n  date: 2025-01-01\n";
+    client.open(&article, 1, text).await;
+    let diagnostics = client.diagnostics(&article, 1).await;
+    let tags: Vec<(String, Value)> = diagnostics
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["tags"].clone()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("undefined-entity".to_string(), Value::Null),
+            ("unused-source".to_string(), json!([1])),
+        ]
+    );
+    client.shutdown().await;
+}
+
 #[tokio::test]
 async fn diagnostics_on_open_and_change_with_utf16_positions() {
     let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
