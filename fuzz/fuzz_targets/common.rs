@@ -59,13 +59,37 @@ pub fn workspace_with(text: &str) -> (Workspace, FileId) {
     (ws, id)
 }
 
-/// A workspace built from scratch from `registry` and `text`: the entity index is built anew
-/// by the first `check`.
-pub fn workspace_with_registry(registry: &str, text: &str) -> (Workspace, FileId) {
-    let mut ws = Workspace::new(root(), Config::default());
-    ws.set_document(Document::new(registry_path(), registry.to_string()));
-    let id = ws.set_document(Document::new(article_path(), text.to_string()));
-    (ws, id)
+/// How many indexed registry-only workspaces [`indexed_registry`] keeps.
+const REGISTRY_CACHE: usize = 8;
+
+/// A workspace holding `registry` alone, its entity index built from scratch (by a new
+/// workspace's first `index`).
+///
+/// The last [`REGISTRY_CACHE`] registry texts asked for are kept per process, keyed by the
+/// whole text, and each call gets a clone: libFuzzer runs several mutations of one input in a
+/// row, and mutations of the article part leave the final registry as it was, so the same
+/// registry recurs.
+pub fn indexed_registry(registry: &str) -> Workspace {
+    use std::cell::RefCell;
+    thread_local! {
+        static CACHE: RefCell<Vec<(String, Workspace)>> = const { RefCell::new(Vec::new()) };
+    }
+    CACHE.with_borrow_mut(|cache| {
+        if let Some(at) = cache.iter().position(|(text, _)| text == registry) {
+            // Most recently used last.
+            let entry = cache.remove(at);
+            cache.push(entry);
+        } else {
+            let mut ws = Workspace::new(root(), Config::default());
+            ws.set_document(Document::new(registry_path(), registry.to_string()));
+            ws.index();
+            if cache.len() == REGISTRY_CACHE {
+                cache.remove(0);
+            }
+            cache.push((registry.to_string(), ws));
+        }
+        cache.last().expect("just pushed").1.clone()
+    })
 }
 
 /// Every diagnostic range lies within the text, is ordered, and starts and ends on char

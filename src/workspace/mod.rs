@@ -288,6 +288,8 @@ impl Definitions {
                     // Searches start only at word starts (see `find_names`), so the
                     // automaton is anchored.
                     .start_kind(StartKind::Anchored)
+                    // An anchored search never consults a prefilter: building one is wasted.
+                    .prefilter(false)
                     .kind(Some(kind))
                     .build(names.iter().map(|(name, _)| name))
                     .expect("entity names always build a matcher");
