@@ -167,50 +167,27 @@ pub fn workspace_symbols(ws: &Workspace, query: &str) -> Vec<(FileId, Symbol)> {
     let mut hits: Vec<(u8, usize, &str, &std::path::Path, usize, FileId)> = docs
         .par_iter()
         .flat_map_iter(|&(file, doc)| {
-            let mut buffer = String::new();
-            let mut found = Vec::new();
-            for (index, def) in doc.syntax.definitions.iter().enumerate() {
-                if !def.has_valid_id() {
-                    continue;
-                }
-                let aliases = match def.kind {
-                    DefinitionKind::Entity => def.field_value("aliases").unwrap_or(""),
-                    DefinitionKind::Source => "",
-                };
-                let candidates = [def.id.text.as_str(), def.name.text.as_str()]
-                    .into_iter()
-                    .chain(aliases.split(','))
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty());
+            let query = query.as_str();
+            doc.search_keys().iter().filter_map(move |key| {
                 // With no query there is nothing to be close to: order by id alone.
-                let best = if query.is_empty() {
-                    Some((0, 0))
+                let (grade, len) = if query.is_empty() {
+                    (0, 0)
                 } else {
-                    candidates
-                        .filter_map(|c| {
-                            buffer.clear();
-                            if c.is_ascii() {
-                                buffer.push_str(c);
-                                buffer.make_ascii_lowercase();
-                            } else {
-                                buffer.extend(c.chars().flat_map(char::to_lowercase));
-                            }
-                            grade(&query, &buffer).map(|g| (g, buffer.chars().count()))
-                        })
-                        .min()
+                    key.lower
+                        .iter()
+                        .filter_map(|c| grade(query, c).map(|g| (g, c.chars().count())))
+                        .min()?
                 };
-                if let Some((grade, len)) = best {
-                    found.push((
-                        grade,
-                        len,
-                        def.id.text.as_str(),
-                        doc.path.as_path(),
-                        index,
-                        file,
-                    ));
-                }
-            }
-            found
+                let def = &doc.syntax.definitions[key.index];
+                Some((
+                    grade,
+                    len,
+                    def.id.text.as_str(),
+                    doc.path.as_path(),
+                    key.index,
+                    file,
+                ))
+            })
         })
         .collect();
     if hits.len() > WORKSPACE_SYMBOL_LIMIT {

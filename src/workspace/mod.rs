@@ -33,6 +33,18 @@ pub struct Document {
     /// The prose mask: as large as the text, so a server drops it for documents nobody is
     /// looking at ([`Document::release_mask`]) and it is rebuilt when next needed.
     mask: OnceLock<String>,
+    /// [`Document::search_keys`], made on first use and kept with the document (a server
+    /// shares it between snapshots until the document changes).
+    search_keys: OnceLock<Vec<SearchKey>>,
+}
+
+/// A definition as a search over the whole workspace matches it: its id, name and aliases,
+/// lower-cased once.
+#[derive(Clone, Debug)]
+pub struct SearchKey {
+    /// Index into the document's `syntax.definitions`.
+    pub index: usize,
+    pub lower: Vec<String>,
 }
 
 impl Document {
@@ -46,7 +58,36 @@ impl Document {
             syntax,
             line_index,
             mask,
+            search_keys: OnceLock::new(),
         }
+    }
+
+    /// The document's definitions with a valid id, each with its id, name and (for an
+    /// entity) aliases lower-cased: workspace symbol search matches tens of thousands of
+    /// them per keystroke, and lower-casing them again each time was most of its cost.
+    pub fn search_keys(&self) -> &[SearchKey] {
+        self.search_keys.get_or_init(|| {
+            self.syntax
+                .definitions
+                .iter()
+                .enumerate()
+                .filter(|(_, def)| def.has_valid_id())
+                .map(|(index, def)| {
+                    let aliases = match def.kind {
+                        DefinitionKind::Entity => def.field_value("aliases").unwrap_or(""),
+                        DefinitionKind::Source => "",
+                    };
+                    let lower = [def.id.text.as_str(), def.name.text.as_str()]
+                        .into_iter()
+                        .chain(aliases.split(','))
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(lowercase)
+                        .collect();
+                    SearchKey { index, lower }
+                })
+                .collect()
+        })
     }
 
     /// See [`SyntaxFile::prose_mask`](crate::syntax::SyntaxFile::prose_mask).
