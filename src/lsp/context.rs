@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
-use tower_lsp_server::ls_types::{MessageType, Uri};
+use tower_lsp_server::ls_types::{MessageType, TextDocumentPositionParams, Uri};
 
 use super::logging::panic_message;
-use super::snapshot::Snapshot;
+use super::snapshot::{Cursor, Snapshot};
 use super::state::Shared;
 
 /// What every handler works with.
@@ -54,6 +54,24 @@ impl Context {
             // The runtime is shutting down.
             Err(_) => Err(Error::new(ErrorCode::RequestCancelled)),
         }
+    }
+
+    /// [`Context::read`] for a request at a position in a document: `f` gets the snapshot and
+    /// the cursor there; a document the server does not know is answered with `None`.
+    pub async fn read_at<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        at: TextDocumentPositionParams,
+        f: impl FnOnce(&Snapshot, Cursor) -> Result<Option<T>> + Send + 'static,
+    ) -> Result<Option<T>> {
+        let uri = at.text_document.uri.clone();
+        self.read(method, Some(&uri), move |snap| {
+            match snap.cursor(&at.text_document.uri, at.position) {
+                Some(cursor) => f(snap, cursor),
+                None => Ok(None),
+            }
+        })
+        .await
     }
 
     /// Logs a panic contained in a request (to stderr and to the client's log) and makes the

@@ -10,18 +10,14 @@ use crate::lsp::snapshot::Cursor;
 
 pub async fn hover(cx: &Context, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
-    let uri = at.text_document.uri.clone();
-    cx.read("textDocument/hover", Some(&uri), move |snap| {
-        let Some(Cursor {
+    cx.read_at("textDocument/hover", at, |_, c| {
+        let Cursor {
             ws,
             file,
             doc,
             offset,
             encoding,
-        }) = snap.cursor(&at.text_document.uri, at.position)
-        else {
-            return Ok(None);
-        };
+        } = c;
         Ok(hover::hover(ws, file, offset).map(|h| convert::hover(doc, h, encoding)))
     })
     .await
@@ -32,18 +28,14 @@ pub async fn completion(
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let at = params.text_document_position;
-    let uri = at.text_document.uri.clone();
-    cx.read("textDocument/completion", Some(&uri), move |snap| {
-        let Some(Cursor {
+    cx.read_at("textDocument/completion", at, |_, c| {
+        let Cursor {
             ws,
             file,
             doc,
             offset,
             encoding,
-        }) = snap.cursor(&at.text_document.uri, at.position)
-        else {
-            return Ok(None);
-        };
+        } = c;
         Ok(completion::complete(ws, file, offset)
             .map(|list| CompletionResponse::List(convert::completion_list(doc, list, encoding))))
     })
@@ -55,11 +47,7 @@ pub async fn definition(
     params: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>> {
     let at = params.text_document_position_params;
-    let uri = at.text_document.uri.clone();
-    cx.read("textDocument/definition", Some(&uri), move |snap| {
-        let Some(c) = snap.cursor(&at.text_document.uri, at.position) else {
-            return Ok(None);
-        };
+    cx.read_at("textDocument/definition", at, move |_, c| {
         let found = navigation::definition(c.ws, c.file, c.offset);
         let locations = convert::locations(c.ws, found, c.encoding);
         Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
@@ -69,12 +57,8 @@ pub async fn definition(
 
 pub async fn references(cx: &Context, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
     let at = params.text_document_position;
-    let uri = at.text_document.uri.clone();
     let include_declaration = params.context.include_declaration;
-    cx.read("textDocument/references", Some(&uri), move |snap| {
-        let Some(c) = snap.cursor(&at.text_document.uri, at.position) else {
-            return Ok(None);
-        };
+    cx.read_at("textDocument/references", at, move |_, c| {
         let found = navigation::references(c.ws, c.file, c.offset, include_declaration);
         Ok(Some(convert::locations(c.ws, found, c.encoding)))
     })
@@ -86,11 +70,7 @@ pub async fn highlight(
     params: DocumentHighlightParams,
 ) -> Result<Option<Vec<DocumentHighlight>>> {
     let at = params.text_document_position_params;
-    let uri = at.text_document.uri.clone();
-    cx.read("textDocument/documentHighlight", Some(&uri), move |snap| {
-        let Some(c) = snap.cursor(&at.text_document.uri, at.position) else {
-            return Ok(None);
-        };
+    cx.read_at("textDocument/documentHighlight", at, move |_, c| {
         let found = navigation::highlights(c.ws, c.file, c.offset);
         Ok(Some(convert::highlights(c.doc, found, c.encoding)))
     })
@@ -101,33 +81,27 @@ pub async fn prepare_rename(
     cx: &Context,
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>> {
-    let uri = params.text_document.uri.clone();
-    cx.read("textDocument/prepareRename", Some(&uri), move |snap| {
-        let Some(c) = snap.cursor(&params.text_document.uri, params.position) else {
-            return Ok(None);
-        };
-        match rename::prepare_rename(c.ws, c.file, c.offset) {
+    cx.read_at(
+        "textDocument/prepareRename",
+        params,
+        |_, c| match rename::prepare_rename(c.ws, c.file, c.offset) {
             Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
                 range: convert::range(c.doc, range, c.encoding),
                 placeholder,
             })),
             Err(e) => Err(request_failed(e.to_string())),
-        }
-    })
+        },
+    )
     .await
 }
 
 pub async fn rename(cx: &Context, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let at = params.text_document_position;
-    let uri = at.text_document.uri.clone();
     let support = convert::ActionSupport {
         document_changes: cx.state.settings().document_changes,
         create_files: false,
     };
-    cx.read("textDocument/rename", Some(&uri), move |snap| {
-        let Some(c) = snap.cursor(&at.text_document.uri, at.position) else {
-            return Ok(None);
-        };
+    cx.read_at("textDocument/rename", at, move |snap, c| {
         let edits = rename::rename(c.ws, c.file, c.offset, &params.new_name)
             .map_err(|e| request_failed(e.to_string()))?;
         let open = |path: &std::path::Path| snap.open_version(path);
