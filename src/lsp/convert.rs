@@ -482,9 +482,10 @@ pub fn lenses(ws: &Workspace, file: FileId, uri: &Uri, encoding: Encoding) -> Ve
         .collect()
 }
 
-/// Where a lens was found, as [`lenses`] left it in the lens's data.
-pub fn lens_origin(lens: &CodeLens) -> Option<(Uri, usize)> {
-    let data = lens.data.as_ref()?;
+/// Where a lens or an inlay hint was found, as [`lenses`] and [`hints`] leave it in the
+/// item's `data` for its resolve request.
+pub fn origin(data: Option<&serde_json::Value>) -> Option<(Uri, usize)> {
+    let data = data?;
     let uri: Uri = serde_json::from_value(data.get("uri")?.clone()).ok()?;
     let offset = data.get("offset")?.as_u64()?;
     Some((uri, offset as usize))
@@ -540,14 +541,6 @@ pub fn hints(
             data: Some(json!({"uri": uri, "offset": h.position})),
         })
         .collect()
-}
-
-/// Where a hint was found, as [`hints`] left it in the hint's data.
-pub fn hint_origin(hint: &InlayHint) -> Option<(Uri, usize)> {
-    let data = hint.data.as_ref()?;
-    let uri: Uri = serde_json::from_value(data.get("uri")?.clone()).ok()?;
-    let offset = data.get("offset")?.as_u64()?;
-    Some((uri, offset as usize))
 }
 
 pub fn hint_tooltip(card: String) -> InlayHintTooltip {

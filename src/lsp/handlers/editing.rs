@@ -53,7 +53,7 @@ pub async fn inlay_hint(cx: &Context, params: InlayHintParams) -> Result<Option<
 }
 
 pub async fn inlay_hint_resolve(cx: &Context, mut hint: InlayHint) -> Result<InlayHint> {
-    let origin = convert::hint_origin(&hint);
+    let origin = convert::origin(hint.data.as_ref());
     let uri = origin.as_ref().map(|(uri, _)| uri.clone());
     cx.read("inlayHint/resolve", uri.as_ref(), move |snap| {
         if let Some((uri, offset)) = origin
@@ -78,7 +78,7 @@ pub async fn code_lens(cx: &Context, params: CodeLensParams) -> Result<Option<Ve
 }
 
 pub async fn code_lens_resolve(cx: &Context, mut lens: CodeLens) -> Result<CodeLens> {
-    let origin = convert::lens_origin(&lens);
+    let origin = convert::origin(lens.data.as_ref());
     let uri = origin.as_ref().map(|(uri, _)| uri.clone());
     cx.read("codeLens/resolve", uri.as_ref(), move |snap| {
         if let Some((uri, offset)) = origin
