@@ -59,6 +59,11 @@ RULES = {
 }
 
 
+# The rules about who stands behind a number or quotation: a finding of one of them where another
+# is wanted, in the same paragraph (one line in this desk), is the wrong finding for that flaw.
+SOURCING = {"unattributed-number", "unattributed-quote", "missing-source", "vague-attribution"}
+
+
 class Trouble(Exception):
     """Something that makes the evaluation meaningless: reported, exit status 2."""
 
@@ -225,8 +230,12 @@ def match(findings, wanted):
     return {w: f for f, w in owner.items()}
 
 
-def explain(finding, traps, wanted):
-    """The class and reason of a noise finding: the trap it hits, or what it is next to."""
+def explain(finding, traps, wanted, articles, earlier):
+    """The class and reason of a noise finding: the trap it hits, or what it is next to.
+
+    `earlier` holds the (file, message) of the noise findings already explained, so that a
+    second hint for the same entity reads as a repeat.
+    """
     hits = [
         trap
         for trap in traps
@@ -234,6 +243,19 @@ def explain(finding, traps, wanted):
         and trap["rule"] in ("*", finding["rule"])
         and overlaps(trap, finding)
     ]
+    if not hits and finding["rule"] == "missing-source":
+        # Reported at the cue, about a number or quotation elsewhere in the sentence: the trap
+        # on that number, on the same line, explains it.
+        quoted = re.search(r"the (?:number|quotation) [“\"](.+?)[”\"]", finding["message"])
+        if quoted:
+            hits = [
+                trap
+                for trap in traps
+                if trap["file"] == finding["file"]
+                and trap["rule"] == "*"
+                and articles[trap["file"]].line_col(trap["start"])[0] == finding["line"]
+                and quoted.group(1).rstrip("…").strip() in trap["at"]
+            ]
     if hits:
         # The most specific trap explains it best: its own rule, then the narrowest span.
         trap = min(hits, key=lambda t: (t["rule"] == "*", t["end"] - t["start"]))
@@ -243,6 +265,28 @@ def explain(finding, traps, wanted):
             if entry["rule"] == finding["rule"]:
                 return "duplicate", f"a second finding on a wanted {entry['rule']} entry"
             return "wrong-rule", f"reported where {entry['rule']} is wanted: {entry.get('why', '')}"
+    for entry in wanted:
+        line = articles[entry["file"]].line_col(entry["start"])[0]
+        if (
+            entry["file"] == finding["file"]
+            and line == finding["line"]
+            and {entry["rule"], finding["rule"]} <= SOURCING
+        ):
+            return "wrong-rule", (
+                f"{entry['rule']} is wanted on this line instead (“{entry['at']}”): "
+                f"{entry.get('why', '')}"
+            )
+    if finding["rule"] == "unlinked-mention":
+        # Not listed one by one: later plain mentions of an entity the article links, or of
+        # one that already had its hint.
+        target = re.search(r"or write @([A-Za-z0-9][\w-]*)", finding["message"])
+        if target:
+            entity = target.group(1)
+            text = articles[finding["file"]].text
+            if re.search(rf"\]\(\s*@{re.escape(entity)}\s*\)|(?<![\w\\])@{re.escape(entity)}(?![\w-])", text):
+                return "linked-already", f"@{entity} is linked in this article (not listed)"
+            if (finding["file"], entity) in earlier:
+                return "unlinked-repeat", f"@{entity} already had its hint (not listed)"
     return f"unlisted ({finding['rule']})", ""
 
 
@@ -295,9 +339,17 @@ def main():
         print(f"  {where(w['file'], w['start'])} {w['rule']} “{w['at']}”: {w.get('why', '')}")
 
     noise_classes = Counter()
+    hinted = set()
+    for f in findings:
+        target = re.search(r"or write @([A-Za-z0-9][\w-]*)", f["message"])
+        if f["rule"] == "unlinked-mention" and target and findings.index(f) in matched_findings:
+            hinted.add((f["file"], target.group(1)))
     print(f"\nNOISE ({len(noise)} findings an editor does not want)")
     for f in sorted(noise, key=lambda f: (f["file"], f["start"])):
-        cls, why = explain(f, traps, wanted)
+        cls, why = explain(f, traps, wanted, articles, hinted)
+        target = re.search(r"or write @([A-Za-z0-9][\w-]*)", f["message"])
+        if f["rule"] == "unlinked-mention" and target:
+            hinted.add((f["file"], target.group(1)))
         noise_classes[cls] += 1
         print(f"  {EVAL}/{f['file']}:{f['line']}:{f['column']} {f['rule']} {f['message']}")
         print(f"      [{cls}] {why}" if why else f"      [{cls}]")
