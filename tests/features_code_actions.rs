@@ -786,9 +786,13 @@ proptest::proptest! {
                 match (&action.fixes, action.kind) {
                     (Some(fixed), _) if fixed.rule != rules::incomplete_source::RULE => {
                         let key = format!("a.news {}: {}", fixed.rule.id(), fixed.message);
+                        // unlinked-mention hints an entity once per article: linking an
+                        // ambiguous name to one of its entities may leave another's later
+                        // name to be hinted in its place, so only the fixed hint must go.
                         proptest::prop_assert!(
                             count(&after, &key) < count(&before, &key)
-                                && of_rule(&after, fixed.rule) < of_rule(&before, fixed.rule),
+                                && (fixed.rule == rules::unlinked_mention::RULE
+                                    || of_rule(&after, fixed.rule) < of_rule(&before, fixed.rule)),
                             "“{}” leaves {}\n{}", action.title, key, shown
                         );
                     }

@@ -290,3 +290,77 @@ Note: 13 soldiers died.
 "
     ));
 }
+
+/// Journalists attribute once per speaker and run on: a speaker going on (`she added`, a
+/// bare quotation after an attributed one), an introduction ending in `:` for the blockquote,
+/// list or table after it, a table's caption. Nothing here is reported. What still is: a new
+/// claim with no cue after a cited sentence, and another speaker on record with no source.
+#[test]
+fn attribution_runs_on() {
+    assert_snapshot!(with_registry(
+        r#"The government will spend €4bn on repairs, Finance Minister Ana Costa said.[^costa] "We will not wait for the insurers," she added. "Every week of delay costs families money."
+
+Costa told reporters that the fund would open in April.[^costa] She said 12,000 homes were still damaged.
+
+"The first payments go out within six weeks."
+
+In a statement, the mayor said:[^mayor]
+
+> "We have been promised this three times, and 4,000 families are waiting."
+
+The plan, as the ministry described it, has three parts:[^costa]
+
+- 2,000 temporary homes by June;
+- grants of up to €15,000 per family.
+
+| District | Turnout |
+|---|---|
+| North | 61% |
+
+*Turnout by district. Source: electoral commission.*[^mayor]
+
+The unit took 13 prisoners.[^costa] Another 40 were killed.
+
+The opposition leader, Jan Nowak, disagreed. He said 30% of homes would wait a year.
+
+[^costa]: Press conference of the finance minister
+  url: https://example.org/costa
+  date: 2026-03-02
+
+[^mayor]: Statement of the mayor
+  url: https://example.org/mayor
+  date: 2026-03-02
+"#
+    ));
+}
+
+/// Digits that are no quantity (phone numbers, designations, names, addresses, times with
+/// seconds, ages, years after a possessive or a fiscal word) are not reported; ranges are one
+/// number with their unit; quantities in words are.
+#[test]
+fn numbers_that_are_not_claims_and_numbers_in_words() {
+    assert_snapshot!(with_registry(
+        "Call the helpline on 0800 123 4567 or +44 20 7946 0958, or visit 221 Baker Street.
+
+The judge cited section 12 and page 45, clause 7.2, in court room 3.
+
+Passengers on route 25 and flight BA 117 waited at platform 9, gates 14 to 22.
+
+She won the 400m, drove Route 66 in an iPhone 15 advert, and flew in a Boeing 737-800 after 9/11.
+
+He finished in 2:05:30; the race started at 09:15:00.
+
+The budget for fiscal 2027 follows the city's 2019 law.
+
+Jan Kowalski, 41, moved to the city at 16. Support among voters under 30 is rising.
+
+There are a thousand reasons to stay, and Rovers halved the deficit.
+
+Patients reported headaches, and passengers were told to wait 20 minutes.
+
+Inflation will ease to 5-7% next year, and the deficit will be $4bn-$5bn.
+
+The company doubled its profit, two-thirds of staff got a bonus, and one in five shops closed.
+"
+    ));
+}

@@ -45,14 +45,16 @@ pub(crate) struct NumberAttribution {
 pub(crate) fn number_at(ws: &Workspace, file: FileId, offset: usize) -> Option<NumberAttribution> {
     let touches = |r: TextRange| r.start <= offset && offset <= r.end;
     let doc = ws.document(file);
-    let block = doc.syntax.blocks.iter().find(|b| touches(b.range))?;
+    let index = doc.syntax.blocks.iter().position(|b| touches(b.range))?;
+    let block = &doc.syntax.blocks[index];
     let shown = Shown::new(ws, file);
     shown
         .judge
-        .block(block)
-        .iter()
+        .blocks(index..index + 1)
+        .into_iter()
+        .flat_map(|(_, judged)| judged)
         .find(|j| j.claim.kind == ClaimKind::Number && touches(j.claim.range))
-        .map(|j| shown.attribution(block, j))
+        .map(|j| shown.attribution(block, &j))
 }
 
 /// Every number of the prose blocks that `range` touches, in text order, each with how it is
@@ -61,19 +63,17 @@ pub(crate) fn number_at(ws: &Workspace, file: FileId, offset: usize) -> Option<N
 pub(crate) fn numbers_in(ws: &Workspace, file: FileId, range: TextRange) -> Vec<NumberAttribution> {
     let blocks = &ws.document(file).syntax.blocks;
     let first = blocks.partition_point(|b| b.range.end < range.start);
+    let end = first + blocks[first..].partition_point(|b| b.range.start <= range.end);
     let shown = Shown::new(ws, file);
     let mut out = Vec::new();
-    for block in blocks[first..]
-        .iter()
-        .take_while(|b| b.range.start <= range.end)
-    {
-        for judged in shown.judge.block(block) {
+    for (index, judged) in shown.judge.blocks(first..end) {
+        for judged in judged {
             let r = judged.claim.range;
             if judged.claim.kind == ClaimKind::Number
                 && r.start <= range.end
                 && range.start <= r.end
             {
-                out.push(shown.attribution(block, &judged));
+                out.push(shown.attribution(&blocks[index], &judged));
             }
         }
     }

@@ -318,6 +318,7 @@ fn class_name(class: NumberClass) -> (&'static str, &'static str) {
         NumberClass::Time => ("time", "exempt-times"),
         NumberClass::Ordinal => ("ordinal", "exempt-ordinals"),
         NumberClass::Age => ("age", "exempt-ages"),
+        NumberClass::Words => ("number in words", "exempt-words"),
         // Plain numbers are never exempt; this arm only keeps the match total.
         NumberClass::Plain => ("number", "exempt"),
     }

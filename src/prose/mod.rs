@@ -96,6 +96,9 @@ pub fn quotations(mask: &str, block: TextRange) -> Vec<Quotation> {
 pub struct Cues {
     /// Each cue as its words, lower-cased.
     phrases: Vec<Vec<String>>,
+    /// For each lower-cased first byte, the phrases whose first word starts with it: a word
+    /// is compared with the few cues sharing its first letter, not with all sixty.
+    by_first_byte: Vec<Vec<usize>>,
 }
 
 impl Cues {
@@ -108,8 +111,15 @@ impl Cues {
                     .collect::<Vec<_>>()
             })
             .filter(|words| !words.is_empty())
-            .collect();
-        Cues { phrases }
+            .collect::<Vec<Vec<String>>>();
+        let mut by_first_byte = vec![Vec::new(); 256];
+        for (k, phrase) in phrases.iter().enumerate() {
+            by_first_byte[phrase[0].as_bytes()[0].to_ascii_lowercase() as usize].push(k);
+        }
+        Cues {
+            phrases,
+            by_first_byte,
+        }
     }
 
     /// Every cue in `range` of `mask`, skipping words inside `skip` ranges (quotations).
@@ -126,17 +136,23 @@ impl Cues {
         let mut found = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let matched = self.phrases.iter().find(|phrase| {
-                phrase.len() <= words.len() - i
-                    && phrase
-                        .iter()
-                        .zip(&words[i..])
-                        .all(|(cue, w)| mask[w.start..w.end].eq_ignore_ascii_case(cue))
-            });
+            let first = mask.as_bytes()[words[i].start].to_ascii_lowercase() as usize;
+            let matched = self.by_first_byte[first]
+                .iter()
+                .map(|&k| &self.phrases[k])
+                .find(|phrase| {
+                    phrase.len() <= words.len() - i
+                        && phrase
+                            .iter()
+                            .zip(&words[i..])
+                            .all(|(cue, w)| mask[w.start..w.end].eq_ignore_ascii_case(cue))
+                });
             match matched {
                 Some(phrase) => {
                     let last = words[i + phrase.len() - 1];
-                    found.push(TextRange::new(words[i].start, last.end));
+                    if attributes(mask, &words[..i], phrase) {
+                        found.push(TextRange::new(words[i].start, last.end));
+                    }
                     i += phrase.len();
                 }
                 None => i += 1,
@@ -144,6 +160,135 @@ impl Cues {
         }
         found
     }
+}
+
+/// Cues that also tell of events: `patients reported headaches`, `shops have announced
+/// closures`. They attribute only when their subject can be a source.
+const EVENT_CUES: &[&str] = &[
+    "reported",
+    "reports",
+    "announced",
+    "noted",
+    "cited",
+    "confirmed",
+];
+/// Plural nouns that are sources when they report or announce (`police reported`).
+const SPEAKING_GROUPS: &[&str] = &[
+    "officials",
+    "police",
+    "authorities",
+    "analysts",
+    "economists",
+    "researchers",
+    "scientists",
+    "investigators",
+    "prosecutors",
+    "officers",
+    "spokespeople",
+    "organisers",
+    "organizers",
+    "ministers",
+    "regulators",
+    "lawyers",
+    "forecasters",
+    "doctors",
+    "medics",
+    "paramedics",
+    "firefighters",
+    "media",
+    "sources",
+    "experts",
+    "agencies",
+    "ministries",
+    "companies",
+    "unions",
+    "witnesses",
+    "observers",
+    "critics",
+    "statistics",
+    "figures",
+    "data",
+    "records",
+];
+/// Plurals that report or announce what happened to them, not as sources: `patients reported
+/// headaches`, `shops have announced closures`.
+const EXPERIENCERS: &[&str] = &[
+    "patients",
+    "residents",
+    "users",
+    "customers",
+    "shops",
+    "stores",
+    "businesses",
+    "chains",
+    "drivers",
+    "passengers",
+    "participants",
+    "people",
+    "households",
+    "families",
+    "schools",
+    "hospitals",
+    "firms",
+    "retailers",
+    "farmers",
+    "students",
+    "parents",
+    "children",
+    "tenants",
+    "travellers",
+    "commuters",
+    "fans",
+    "viewers",
+    "employers",
+    "restaurants",
+    "pubs",
+    "banks",
+];
+/// Words between a subject and its verb: `shops have announced`, `patients also reported`.
+const BETWEEN: &[&str] = &[
+    "have",
+    "had",
+    "has",
+    "also",
+    "all",
+    "later",
+    "previously",
+    "first",
+];
+
+/// Whether a cue matched after `before` (the words of the range before it) attributes: `told`
+/// after `was` or `were` is told to someone (`passengers were told to wait`), and an event
+/// cue whose subject is a plural of people or things that are no source (`patients reported
+/// headaches`) tells of an event.
+fn attributes(mask: &str, before: &[TextRange], phrase: &[String]) -> bool {
+    let mut subject = before.iter().rev().map(|w| &mask[w.start..w.end]);
+    let Some(mut previous) = subject.next() else {
+        return true;
+    };
+    let cue = phrase.join(" ");
+    if cue == "told" {
+        return !matches!(previous, "was" | "were" | "been" | "being" | "be");
+    }
+    if !EVENT_CUES.contains(&cue.as_str()) {
+        return true;
+    }
+    while BETWEEN.contains(&previous) {
+        match subject.next() {
+            Some(word) => previous = word,
+            None => return true,
+        }
+    }
+    let plural_thing = previous.len() > 3
+        && previous.ends_with('s')
+        && !previous.ends_with("ss")
+        && previous.chars().all(|c| c.is_lowercase());
+    // Capitalised at the start of a sentence too (`Patients reported…`); a capitalised plural
+    // otherwise may be a name (`Reuters reported`).
+    let experiencer = EXPERIENCERS
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(previous));
+    !(plural_thing || experiencer) || SPEAKING_GROUPS.contains(&previous)
 }
 
 #[cfg(test)]

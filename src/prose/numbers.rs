@@ -1,5 +1,10 @@
 //! Numeric expressions in prose, classified so the exemptions (years, dates, times, ordinals,
-//! ages) can be switched on and off.
+//! ages, numbers in words) can be switched on and off.
+//!
+//! Digits that are not quantities are left out altogether: phone numbers, street addresses,
+//! designations (`section 12`, `platform 9`, `Route 66`, `Boeing 737`), named dates (`9/11`),
+//! race distances (`the 400m`). A desk editor never wants a source for those, and reporting
+//! them buried the numbers that do need one.
 
 use crate::syntax::TextRange;
 
@@ -10,7 +15,12 @@ pub enum NumberClass {
     Date,
     Time,
     Ordinal,
+    /// `26-year-old`, `20 years old`, and ages in apposition (`Kowalski, 41,`), `at 16`,
+    /// `aged 18`, `voters under 30`, `in his 60s`.
     Age,
+    /// A quantity in words with no digit and no scale word: `doubled`, `halved`,
+    /// `two-thirds of`, `one in five`.
+    Words,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,6 +224,7 @@ pub fn find(mask: &str, block: TextRange) -> Vec<NumberExpr> {
         })
         .peekable();
     let mut i = block.start;
+    let mut last_label: Option<usize> = None;
     loop {
         let digit = find_digit(&s.bytes[i.min(block.end)..block.end]).map(|k| i + k);
         // Skip scale words that an earlier expression already took in (`1.2 million`).
@@ -238,20 +249,617 @@ pub fn find(mask: &str, block: TextRange) -> Vec<NumberExpr> {
                     i = s.word_end(d);
                     continue;
                 }
-                let expr = digit_expression(&s, block.start, d);
+                if let Some(end) = phone_number(&s, block.start, d) {
+                    i = end;
+                    continue;
+                }
+                let mut expr = digit_expression(&s, block.start, d);
                 i = expr.range.end;
+                // The other end of a designation: `levels 1 to 3`, `gates 14 to 22`.
+                let continues_label = last_label.is_some_and(|end| {
+                    matches!(
+                        &mask[end..expr.range.start],
+                        " to " | " and " | " or " | "-" | "–"
+                    )
+                });
+                match reading(&s, block.start, &expr, out.last()) {
+                    _ if continues_label => {
+                        last_label = Some(expr.range.end);
+                        continue;
+                    }
+                    Reading::Quantity => {}
+                    Reading::Label => {
+                        last_label = Some(expr.range.end);
+                        continue;
+                    }
+                    Reading::Age => expr.class = NumberClass::Age,
+                }
                 out.push(expr);
             }
             (None, Some((start, end))) => {
                 scales.next();
                 let expr = scale_phrase(&s, block.start, start, end);
                 i = expr.range.end;
-                out.push(expr);
+                if !is_idiom(&s, &expr) {
+                    out.push(expr);
+                }
             }
             (None, None) => break,
         }
     }
+    let in_words = word_numbers(&s, block);
+    if !in_words.is_empty() {
+        // Merged in text order; a word number inside a digit expression is not another one.
+        for expr in in_words {
+            let at = out.partition_point(|n| n.range.start < expr.range.start);
+            let overlaps = |n: Option<&NumberExpr>| {
+                n.is_some_and(|n| n.range.start < expr.range.end && expr.range.start < n.range.end)
+            };
+            if !overlaps(at.checked_sub(1).and_then(|k| out.get(k))) && !overlaps(out.get(at)) {
+                out.insert(at, expr);
+            }
+        }
+    }
     out
+}
+
+/// What a run of digits is, read with the words around it.
+enum Reading {
+    Quantity,
+    /// A designation, a name or an address: no quantity at all.
+    Label,
+    /// An age written as a bare number (`Kowalski, 41,`, `at 16`, `aged 18`).
+    Age,
+}
+
+/// Words after which a bare number designates something rather than counts it (`section 12`,
+/// `platform 9`, `Route 25`, `call 999`): matched ignoring case.
+const DESIGNATORS: &[&str] = &[
+    "section",
+    "sections",
+    "page",
+    "pages",
+    "p",
+    "pp",
+    "clause",
+    "clauses",
+    "article",
+    "articles",
+    "paragraph",
+    "para",
+    "chapter",
+    "schedule",
+    "annex",
+    "appendix",
+    "exhibit",
+    "rule",
+    "count",
+    "courtroom",
+    "room",
+    "court",
+    "route",
+    "bus",
+    "platform",
+    "platforms",
+    "gate",
+    "gates",
+    "flight",
+    "terminal",
+    "stand",
+    "exit",
+    "junction",
+    "track",
+    "line",
+    "highway",
+    "interstate",
+    "no",
+    "nos",
+    "number",
+    "unit",
+    "flat",
+    "apartment",
+    "apt",
+    "suite",
+    "floor",
+    "level",
+    "ward",
+    "precinct",
+    "bay",
+    "berth",
+    "pier",
+    "seat",
+    "lot",
+    "case",
+    "bill",
+    "item",
+    "amendment",
+    "verse",
+    "episode",
+    "season",
+    "series",
+    "model",
+    "version",
+    "channel",
+    "stage",
+    "round",
+    "heat",
+    "hole",
+    "question",
+    "category",
+    "grade",
+    "tier",
+    "zone",
+    "phase",
+    "incident",
+    "reference",
+    "ref",
+    "code",
+    "box",
+    "extension",
+    "ext",
+    "block",
+    "building",
+    "hangar",
+    "runway",
+    "carriage",
+    "coach",
+    "shirt",
+    "jersey",
+    "lane",
+    "pitch",
+    "field",
+    "district",
+    "levels",
+    "floors",
+    "rooms",
+    "routes",
+    "lines",
+    "terminals",
+    "units",
+    "wards",
+    "stages",
+    "rounds",
+    "holes",
+    "chapters",
+    "paragraphs",
+    "counts",
+    "items",
+];
+/// Words after which a number is a phone number when it is a short service number.
+const DIALLING: &[&str] = &[
+    "call", "dial", "ring", "phone", "text", "helpline", "hotline",
+];
+/// Words that may follow a phone number: `call 105 from any phone`.
+const AFTER_PHONE: &[&str] = &[
+    "from",
+    "for",
+    "or",
+    "and",
+    "if",
+    "to",
+    "on",
+    "free",
+    "any",
+    "anytime",
+    "at",
+    "between",
+    "until",
+    "day",
+    "now",
+    "immediately",
+    "quoting",
+    "or",
+];
+/// Words that end a street name: `221 Baker Street`, `10 Downing St`.
+const STREET_WORDS: &[&str] = &[
+    "Street",
+    "St",
+    "Road",
+    "Rd",
+    "Avenue",
+    "Ave",
+    "Lane",
+    "Ln",
+    "Boulevard",
+    "Blvd",
+    "Drive",
+    "Square",
+    "Sq",
+    "Place",
+    "Pl",
+    "Way",
+    "Close",
+    "Crescent",
+    "Terrace",
+    "Parade",
+    "Row",
+    "Gardens",
+    "Grove",
+    "Walk",
+    "Mews",
+    "Quay",
+    "Wharf",
+    "Embankment",
+    "Highway",
+    "Hill",
+];
+/// Numbers people use as names: `9/11`, `24/7`.
+const NAMED_NUMBERS: &[&str] = &["9/11", "7/7", "24/7", "50/50", "20/20", "4/20"];
+/// Events named by a distance in metres: `the 400m`, `200m freestyle`.
+const EVENT_WORDS: &[&str] = &[
+    "hurdles",
+    "freestyle",
+    "butterfly",
+    "backstroke",
+    "breaststroke",
+    "medley",
+    "relay",
+    "final",
+    "finals",
+    "heat",
+    "heats",
+    "title",
+    "race",
+    "sprint",
+    "steeplechase",
+    "record",
+];
+/// Nouns for groups of people that `under 30`, `over 65` define by age.
+const PEOPLE: &[&str] = &[
+    "voters",
+    "people",
+    "children",
+    "adults",
+    "men",
+    "women",
+    "those",
+    "anyone",
+    "everyone",
+    "players",
+    "drivers",
+    "patients",
+    "workers",
+    "residents",
+    "users",
+    "pupils",
+    "students",
+    "girls",
+    "boys",
+    "teenagers",
+    "pensioners",
+    "customers",
+    "respondents",
+    "applicants",
+    "aged",
+    "age",
+    "ages",
+];
+/// Verbs that put a level `at` a number: `stood at 16` is a count, `left school at 16` an age.
+const LEVEL_VERBS: &[&str] = &[
+    "stood",
+    "stands",
+    "stand",
+    "put",
+    "puts",
+    "peaked",
+    "closed",
+    "opened",
+    "estimated",
+    "valued",
+    "capped",
+    "set",
+    "fixed",
+    "priced",
+    "pegged",
+    "remained",
+    "remains",
+    "held",
+    "finished",
+    "ended",
+    "started",
+    "began",
+    "arrived",
+    "landed",
+    "came",
+    "levelled",
+    "hit",
+    "totalled",
+    "reached",
+    "rose",
+    "fell",
+    "dropped",
+    "climbed",
+    "is",
+    "was",
+    "were",
+    "are",
+];
+/// Words that may follow an age given as `at 16`.
+const AFTER_AGE: &[&str] = &[
+    "with", "when", "and", "in", "after", "before", "from", "to", "as", "but", "for", "because",
+    "while", "by", "he", "she", "they", "she'd", "he'd", "alone",
+];
+const POSSESSIVES: &[&str] = &["his", "her", "their", "its", "my", "our", "your"];
+
+fn is_any(list: &[&str], word: &str) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Whether the word starting at `start` begins a sentence: nothing but opening marks before
+/// it in the block, or the end of a sentence or clause.
+fn starts_sentence(s: &Scanner, floor: usize, start: usize) -> bool {
+    let before = s.text[floor..start]
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '“' | '(' | '[' | '\''));
+    before
+        .chars()
+        .next_back()
+        .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '—' | '–' | '-' | '|'))
+}
+
+/// The phone number starting at `first_digit` (or at a `+` or `(` right before it), as its end:
+/// groups of digits split by single spaces, hyphens, dots or brackets, seven digits or more,
+/// that look dialled (`+44 20 7946 0958`, `0800 123 4567`, `(202) 555-0143`,
+/// `1-800-273-8255`), or a service number after `call` (`call 999`).
+fn phone_number(s: &Scanner, floor: usize, first_digit: usize) -> Option<usize> {
+    let lead = s.prev_char(first_digit, floor);
+    // `call 105`, `call the Samaritans free on 116 123`: a dialling word a few words before.
+    let mut dialled_word = false;
+    let mut back = first_digit
+        - lead
+            .filter(|c| matches!(c, '+' | '('))
+            .map_or(0, char::len_utf8);
+    for _ in 0..6 {
+        let Some(word) = s.previous_word(back, floor) else {
+            break;
+        };
+        if is_any(DIALLING, s.word(word)) {
+            dialled_word = true;
+            break;
+        }
+        back = word.0;
+    }
+    let (mut j, mut digits, mut groups, mut hyphens) = (first_digit, 0, 0, 0);
+    loop {
+        let end = s.digits(j);
+        digits += end - j;
+        groups += 1;
+        j = end;
+        let mut k = j;
+        if s.at(k) == Some(b')') {
+            k += 1;
+        }
+        match s.at(k) {
+            Some(sep @ (b' ' | b'-' | b'.')) => {
+                let next = if s.at(k + 1) == Some(b'(') {
+                    k + 2
+                } else {
+                    k + 1
+                };
+                if !is_digit(s.at(next)) {
+                    break;
+                }
+                hyphens += usize::from(sep == b'-');
+                j = next;
+            }
+            _ if k > j && is_digit(s.at(k)) => j = k,
+            _ => break,
+        }
+    }
+    // `7.2` and `10 000` are one group or too short; a trailing `.` is the sentence's.
+    let looks_dialled = matches!(lead, Some('+' | '('))
+        || s.at(first_digit) == Some(b'0')
+        || dialled_word
+        || (hyphens >= 2 && digits >= 10);
+    if groups >= 2 && digits >= 7 && looks_dialled {
+        return Some(j);
+    }
+    if dialled_word && groups >= 2 && digits >= 5 {
+        return Some(j);
+    }
+    // A short number after a dialling word, ending the clause or followed by how to call it
+    // (`call 105 from any phone`); `call 12 witnesses` is a count.
+    let next = s.next_word(j).map(|w| s.word(w));
+    let clause_ends = s.text[j..s.end]
+        .chars()
+        .next()
+        .is_none_or(|c| matches!(c, '.' | ',' | ';' | ')' | ':'));
+    let how = next.is_some_and(|w| is_any(AFTER_PHONE, w));
+    (dialled_word && groups == 1 && digits >= 3 && (clause_ends || how)).then_some(j)
+}
+
+/// A bare number: digits, maybe dotted (`7.2`), maybe one letter (`12A`); no sign, currency,
+/// percent or scale.
+fn is_bare(text: &str) -> bool {
+    let body = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    text.len() - body.len() <= 1
+        && !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        && body.as_bytes()[0].is_ascii_digit()
+}
+
+fn reading(s: &Scanner, floor: usize, expr: &NumberExpr, last: Option<&NumberExpr>) -> Reading {
+    let TextRange { start, end } = expr.range;
+    let text = &s.text[start..end];
+    if NAMED_NUMBERS.contains(&text) {
+        return Reading::Label;
+    }
+    // `the 400m`, `200m freestyle`, `4x100m`.
+    if let Some(metres) = text.strip_suffix('m')
+        && metres.bytes().all(|b| b.is_ascii_digit() || b == b',')
+    {
+        let before = s.previous_word(start, floor).map(|w| s.word(w));
+        let after = s.next_word(end).map(|w| s.word(w));
+        if before.is_some_and(|w| is_any(&["the", "men's", "women's", "s"], w))
+            || after.is_some_and(|w| is_any(EVENT_WORDS, w))
+        {
+            return Reading::Label;
+        }
+    }
+    if text.ends_with('x') && is_digit(s.at(end)) {
+        return Reading::Label;
+    }
+    // A point on a course or a scale: `the 30km mark`.
+    if s.next_word(end).is_some_and(|w| s.word(w) == "mark") {
+        return Reading::Label;
+    }
+    if expr.class != NumberClass::Plain {
+        return Reading::Quantity;
+    }
+    let previous = s.previous_word(start, floor);
+    let previous_text = previous.map(|w| s.word(w));
+    // `in his 60s`.
+    if let Some(decade) = text.strip_suffix('s')
+        && decade.len() == 2
+        && decade.ends_with('0')
+        && previous_text.is_some_and(|w| is_any(POSSESSIVES, w))
+    {
+        return Reading::Age;
+    }
+    if !is_bare(text) {
+        return Reading::Quantity;
+    }
+    if let Some(date) = day_before_a_date(s, end) {
+        return date;
+    }
+    let value: Option<u32> = text.parse().ok();
+    if let Some(word) = previous {
+        let w = s.word(word);
+        if is_any(DESIGNATORS, w) {
+            return Reading::Label;
+        }
+        // `No. 10`.
+        if s.text[word.1..start].starts_with(". ") && is_any(&["no", "nos"], w) {
+            return Reading::Label;
+        }
+        // A name with a number: `Route 66`, `Boeing 737`, `iPhone 15`, `BA 117`, `NHS 111`.
+        let named = w.chars().next().is_some_and(char::is_uppercase)
+            || w.chars().skip(1).any(char::is_uppercase);
+        if named
+            && !starts_sentence(s, floor, word.0)
+            && !MONTHS.contains(&w)
+            && !CURRENCY_CODES.contains(&w)
+            && w != "I"
+        {
+            return Reading::Label;
+        }
+    }
+    if previous.is_none() {
+        let before = s.text[floor..start].trim_end_matches([' ', '\u{a0}']);
+        if before.ends_with("No.") || before.ends_with("no.") {
+            return Reading::Label;
+        }
+    }
+    // `221 Baker Street`.
+    let mut next = s.next_word(end);
+    for _ in 0..3 {
+        let Some(word) = next else { break };
+        let w = s.word(word);
+        if STREET_WORDS.contains(&w) {
+            return Reading::Label;
+        }
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            break;
+        }
+        next = s.next_word(word.1);
+    }
+    let is_age_value = value.is_some_and(|v| (1..=120).contains(&v));
+    if !is_age_value {
+        return Reading::Quantity;
+    }
+    // `Jan Kowalski, 41, a welder`: a name, a comma, the age and a comma or the sentence end.
+    let before = &s.text[floor..start];
+    if let Some(name_end) = before.strip_suffix(", ") {
+        let after = s.text[end..s.end].chars().next();
+        let name = name_end
+            .rsplit(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+            .next()
+            .unwrap_or("");
+        if name.chars().next().is_some_and(char::is_uppercase)
+            && after.is_none_or(|c| matches!(c, ',' | '.' | ')' | ';'))
+        {
+            return Reading::Age;
+        }
+    }
+    if let Some(word) = previous {
+        let w = s.word(word).to_ascii_lowercase();
+        let before_word = s
+            .previous_word(word.0, floor)
+            .map(|b| s.word(b).to_ascii_lowercase());
+        match w.as_str() {
+            "aged" => return Reading::Age,
+            "under" | "over" | "above" | "below"
+                if before_word.as_deref().is_some_and(|b| is_any(PEOPLE, b)) =>
+            {
+                return Reading::Age;
+            }
+            // `aged 18 to 24`: the second end of the range.
+            "to" | "and"
+                if last.is_some_and(|l| {
+                    l.class == NumberClass::Age
+                        && before_word.as_deref() == Some(&s.text[l.range.start..l.range.end])
+                }) =>
+            {
+                return Reading::Age;
+            }
+            "at" if !before_word
+                .as_deref()
+                .is_some_and(|b| is_any(LEVEL_VERBS, b)) =>
+            {
+                let after = s.text[end..s.end].chars().next();
+                let next_word = s.next_word(end).map(|n| s.word(n));
+                let ends_clause = after.is_none_or(|c| matches!(c, ',' | '.' | ';' | ')' | '—'));
+                if ends_clause || next_word.is_some_and(|n| is_any(AFTER_AGE, n)) {
+                    return Reading::Age;
+                }
+            }
+            _ => {}
+        }
+    }
+    Reading::Quantity
+}
+
+/// `the weekends of 12 and 26 April`: a day joined to a dated day reads as a date too.
+fn day_before_a_date(s: &Scanner, end: usize) -> Option<Reading> {
+    let joint = s
+        .next_word(end)
+        .filter(|w| matches!(s.word(*w), "and" | "or" | "to"))?;
+    let day_start = joint.1 + 1;
+    let day_end = s.digits(day_start);
+    if s.at(joint.1) != Some(b' ') || day_end == day_start || day_end - day_start > 2 {
+        return None;
+    }
+    let month = s.next_word(day_end)?;
+    MONTHS.contains(&s.word(month)).then_some(Reading::Label)
+}
+
+/// `a thousand reasons`, `a million times`, `one in a million`: rhetoric, not a count.
+fn is_idiom(s: &Scanner, expr: &NumberExpr) -> bool {
+    let text = s.text[expr.range.start..expr.range.end].to_ascii_lowercase();
+    if !matches!(
+        text.as_str(),
+        "a hundred"
+            | "a thousand"
+            | "a million"
+            | "a billion"
+            | "hundreds"
+            | "thousands"
+            | "millions"
+    ) {
+        return false;
+    }
+    let after = s
+        .next_word(expr.range.end)
+        .map(|w| s.word(w).to_ascii_lowercase());
+    let rhetorical = after.as_deref().is_some_and(|w| {
+        matches!(
+            w,
+            "reasons" | "times" | "ways" | "words" | "questions" | "things" | "miles" | "thanks"
+        )
+    });
+    let one_in = s.text[..expr.range.start].ends_with("one in ");
+    rhetorical || one_in
 }
 
 /// Position of the first ASCII digit, eight bytes at a time: prose is mostly letters.
@@ -340,6 +948,10 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
     match s.at(end) {
         Some(b':') if is_digit(s.at(end + 1)) && is_digit(s.at(end + 2)) => {
             end = s.digits(end + 1);
+            // Seconds belong to the time (`1:05:30`, a race time), not to another number.
+            if s.at(end) == Some(b':') && is_digit(s.at(end + 1)) && is_digit(s.at(end + 2)) {
+                end = s.digits(end + 1);
+            }
             class = NumberClass::Time;
         }
         Some(b'%') => {
@@ -372,6 +984,11 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
         if !is_year(&s.text[second_start..end]) {
             plain_four_digits = false;
         }
+    }
+    // A range's percent sign is the range's: `5-7%`.
+    if end > core_end && s.at(end) == Some(b'%') {
+        end += 1;
+        plain_four_digits = false;
     }
     // Letters glued on: `17th`, `9am`, `€1.2bn`, `5km`, `1990s`.
     let letters = s.bytes[end..s.end]
@@ -479,6 +1096,24 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
     {
         class = NumberClass::Year;
     }
+    // A range written out on both sides, `$4bn-$5bn` or `€2m–€3m`, is one number: the second
+    // end is read on its own and taken in.
+    if class == NumberClass::Plain && end > core_end {
+        let dash = ['-', '–']
+            .into_iter()
+            .find(|&d| s.text[end..s.end].starts_with(d))
+            .map_or(0, char::len_utf8);
+        let second = end + dash;
+        let currency = s.text[second..s.end]
+            .chars()
+            .next()
+            .filter(|&c| is_currency_symbol(c))
+            .map_or(0, char::len_utf8);
+        if dash > 0 && currency > 0 && is_digit(s.at(second + currency)) {
+            let rest = digit_expression(s, floor, second + currency);
+            end = rest.range.end;
+        }
+    }
     NumberExpr {
         range: TextRange::new(start, end),
         class,
@@ -488,10 +1123,52 @@ fn digit_expression(s: &Scanner, floor: usize, first_digit: usize) -> NumberExpr
 /// Words after which a four-digit number is a year rather than a count (month names too,
 /// see [`MONTHS`]).
 const YEAR_LEADS: &[&str] = &[
-    "in", "since", "until", "till", "by", "from", "to", "of", "before", "after", "during",
-    "between", "and", "or", "early", "late", "mid", "year", "the", "around", "circa", "c",
-    "through", "spring", "summer", "autumn", "fall", "winter", "In", "Since", "Until", "By",
-    "From", "Before", "After", "During", "The",
+    "fiscal",
+    "financial",
+    "Fiscal",
+    "FY",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "in",
+    "since",
+    "until",
+    "till",
+    "by",
+    "from",
+    "to",
+    "of",
+    "before",
+    "after",
+    "during",
+    "between",
+    "and",
+    "or",
+    "early",
+    "late",
+    "mid",
+    "year",
+    "the",
+    "around",
+    "circa",
+    "c",
+    "through",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "In",
+    "Since",
+    "Until",
+    "By",
+    "From",
+    "Before",
+    "After",
+    "During",
+    "The",
 ];
 
 /// `since 2021`, `in 2016.`, `2025 was` read as years; `more than 2000 troops` is a count.
@@ -499,6 +1176,13 @@ const YEAR_LEADS: &[&str] = &[
 fn reads_as_year(s: &Scanner, floor: usize, start: usize, end: usize) -> bool {
     if s.previous_word(start, floor)
         .is_some_and(|w| YEAR_LEADS.contains(&s.word(w)) || MONTHS.contains(&s.word(w)))
+    {
+        return true;
+    }
+    // After a possessive: `the city's 2019 law`.
+    if let Some((word_start, _)) = s.previous_word(start, floor)
+        && s.word((word_start, start - 1)) == "s"
+        && matches!(s.prev_char(word_start, floor), Some('\'' | '’'))
     {
         return true;
     }
@@ -551,6 +1235,149 @@ fn scale_phrase(s: &Scanner, floor: usize, word_start: usize, word_end: usize) -
         range: TextRange::new(start, end),
         class: NumberClass::Plain,
     }
+}
+
+/// Verbs that state a change as a multiple: `sales doubled`.
+const MULTIPLES: &[&str] = &[
+    "doubled",
+    "doubling",
+    "tripled",
+    "tripling",
+    "trebled",
+    "trebling",
+    "quadrupled",
+    "halved",
+    "halving",
+];
+const FRACTIONS: &[&str] = &[
+    "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths",
+];
+const SMALL_NUMBERS: &[&str] = &[
+    "a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+];
+
+/// Quantities in words (`doubled`, `two-thirds of`, `one in five`), found by fragments of their
+/// words so prose without them costs one SIMD search per fragment.
+fn word_numbers(s: &Scanner, block: TextRange) -> Vec<NumberExpr> {
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    static FRAGMENTS: LazyLock<[Finder<'static>; 9]> = LazyLock::new(|| {
+        [
+            "oubl", "ripl", "rebl", "uadrupl", "alv", "hird", "uarter", "ifth", " in ",
+        ]
+        .map(|f| Finder::new(f.as_bytes()))
+    });
+    let bytes = &s.bytes[block.start..block.end];
+    let mut out = Vec::new();
+    let word_at = |at: usize| {
+        let mut start = at;
+        while start > block.start && s.bytes[start - 1].is_ascii_alphabetic() {
+            start -= 1;
+        }
+        let mut end = at;
+        while end < block.end && s.bytes[end].is_ascii_alphabetic() {
+            end += 1;
+        }
+        (start, end)
+    };
+    // A word glued to a letter of another script or a digit is not a word of ours.
+    let whole = |(start, end): (usize, usize)| {
+        let before = s.prev_char(start, block.start);
+        let after = s.text[end..block.end].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    };
+    let lower = |w: (usize, usize)| s.word(w).to_ascii_lowercase();
+    for (k, finder) in FRAGMENTS.iter().enumerate() {
+        for found in finder.find_iter(bytes) {
+            let at = block.start + found;
+            if k == 8 {
+                // `one in five`: a small number, `in`, a number of two to ten.
+                let (Some(prev), Some(next)) =
+                    (s.previous_word(at + 1, block.start), s.next_word(at + 3))
+                else {
+                    continue;
+                };
+                let (p, n) = (lower(prev), lower(next));
+                if SMALL_NUMBERS[1..].contains(&p.as_str())
+                    && SMALL_NUMBERS[2..].contains(&n.as_str())
+                    && whole(next)
+                {
+                    out.push(NumberExpr {
+                        range: TextRange::new(prev.0, next.1),
+                        class: NumberClass::Words,
+                    });
+                }
+                continue;
+            }
+            let word = word_at(at);
+            if !whole(word) {
+                continue;
+            }
+            let w = lower(word);
+            if MULTIPLES.contains(&w.as_str()) {
+                let next = s.next_word(word.1).map(lower);
+                let then = s
+                    .next_word(word.1)
+                    .and_then(|n| s.next_word(n.1))
+                    .map(lower);
+                // `doubled down`, `doubled as a shelter`, and a score: `halved the deficit`.
+                let idiom = next
+                    .as_deref()
+                    .is_some_and(|n| matches!(n, "down" | "up" | "as" | "back"));
+                let score = next
+                    .as_deref()
+                    .is_some_and(|n| matches!(n, "the" | "their" | "his" | "her" | "its"))
+                    && then.as_deref().is_some_and(|t| {
+                        matches!(t, "lead" | "deficit" | "advantage" | "arrears" | "margin")
+                    });
+                if !idiom && !score {
+                    out.push(NumberExpr {
+                        range: TextRange::new(word.0, word.1),
+                        class: NumberClass::Words,
+                    });
+                }
+            } else if FRACTIONS.contains(&w.as_str()) {
+                // `two-thirds of`, or a change by a fraction: `rise by a fifth`.
+                let of = s.next_word(word.1).filter(|o| s.word(*o) == "of");
+                let by_fraction = s
+                    .previous_word(word.0, block.start)
+                    .and_then(|lead| s.previous_word(lead.0, block.start))
+                    .is_some_and(|by| s.word(by) == "by");
+                let of = match (of, by_fraction) {
+                    (Some(of), _) => of,
+                    (None, true) => word,
+                    (None, false) => continue,
+                };
+                // `two-thirds of`, or `a quarter of` with the number as its own word.
+                let lead = if s.bytes[word.0.saturating_sub(1)] == b'-' && word.0 > block.start {
+                    let (start, end) = word_at(word.0 - 2);
+                    Some((start, end)).filter(|&(a, b)| a < b)
+                } else {
+                    s.previous_word(word.0, block.start)
+                };
+                let Some(lead) = lead else { continue };
+                let after_of = s.next_word(of.1).map(lower);
+                let measure = after_of
+                    .as_deref()
+                    .is_some_and(|a| matches!(a, "an" | "a" | "the" | "way" | "mile"))
+                    && s.next_word(of.1)
+                        .and_then(|a| s.next_word(a.1))
+                        .map(lower)
+                        .is_some_and(|m| {
+                            matches!(m.as_str(), "hour" | "century" | "way" | "mile" | "season")
+                        });
+                if SMALL_NUMBERS.contains(&lower(lead).as_str()) && !measure {
+                    out.push(NumberExpr {
+                        range: TextRange::new(lead.0, of.1),
+                        class: NumberClass::Words,
+                    });
+                }
+            }
+        }
+    }
+    out.sort_unstable_by_key(|n| n.range.start);
+    out.dedup_by_key(|n| n.range.start);
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use super::{
     Action, Context, Diagnostic, Finding, Findings, FixContext, Rule, RuleDef, Scope, Severity,
     Subject,
 };
-use crate::syntax::{TextRange, opens_mention};
+use rustc_hash::FxHashSet;
+
+use crate::syntax::{BlockKind, TextRange, opens_mention};
 
 pub const RULE: Rule = Rule::new(&RuleDef {
     id: "unlinked-mention",
@@ -18,16 +20,39 @@ pub const RULE: Rule = Rule::new(&RuleDef {
     fixes,
 });
 
+/// One hint per entity per article, at its first plain-text name outside headings, and none
+/// for an entity the article links anywhere: news style links a name once, and a hint at every
+/// occurrence (headlines included) buried the sourcing findings of raw copy under dozens of
+/// hints.
 fn check(cx: &Context, out: &mut Findings) {
     let mask = cx.doc.prose_mask();
     let index = cx.ws.index();
+    let linked: FxHashSet<&str> = cx
+        .doc
+        .syntax
+        .mentions
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
+    let mut hinted: FxHashSet<&str> = FxHashSet::default();
     for block in &cx.doc.syntax.blocks {
         if block.range.start >= cx.prose_end {
             break;
         }
+        if matches!(block.kind, BlockKind::Heading(_)) {
+            continue;
+        }
         for found in index.find_names(mask, block.range) {
+            let ids = found.entities;
+            if ids
+                .iter()
+                .any(|id| linked.contains(id.as_str()) || hinted.contains(id.as_str()))
+            {
+                continue;
+            }
+            hinted.extend(ids.iter().map(|id| id.as_str()));
             let name = &mask[found.start..found.end];
-            let message = match found.entities {
+            let message = match ids {
                 [id] => {
                     format!("“{name}” is a known entity: link it as [{name}](@{id}) or write @{id}")
                 }
@@ -41,7 +66,7 @@ fn check(cx: &Context, out: &mut Findings) {
             };
             out.push(Finding::new(
                 TextRange::new(found.start, found.end),
-                Subject::Name(found.entities.to_vec()),
+                Subject::Name(ids.to_vec()),
                 message,
             ));
         }

@@ -131,18 +131,25 @@ pub(crate) fn report_unattributed(
 /// Every verdict of the document's prose, in text order, up to where the prose rules stop.
 pub(crate) fn analyse(cx: &Context) -> Vec<Verdict> {
     let judge = Judge::new(cx.doc, cx.config());
+    let blocks = cx
+        .doc
+        .syntax
+        .blocks
+        .partition_point(|b| b.range.start < cx.prose_end);
     let mut out = Vec::new();
-    for block in &cx.doc.syntax.blocks {
-        if block.range.start >= cx.prose_end {
-            break;
-        }
-        let judged = judge.block(block);
+    // Sentences that already gave their missing-source: attribution that runs on from one
+    // brings its claims back to it, and it is reported once.
+    let mut needing_source: rustc_hash::FxHashSet<TextRange> = Default::default();
+    for (_, judged) in judge.blocks(0..blocks) {
         // Judged claims come sentence by sentence; a sentence gives one missing-source at
         // most, for its first claim that needs a source.
         let mut rest = judged.as_slice();
         while let Some(first) = rest.first() {
             let sentence = first.claim.sentence;
-            let end = rest.partition_point(|j| j.claim.sentence == sentence);
+            let end = rest
+                .iter()
+                .take_while(|j| j.claim.sentence == sentence)
+                .count();
             let (in_sentence, after) = rest.split_at(end);
             rest = after;
             let mut needs_source: Option<&Judged> = None;
@@ -155,7 +162,9 @@ pub(crate) fn analyse(cx: &Context) -> Vec<Verdict> {
                     _ => {}
                 }
             }
-            if let Some(judged) = needs_source {
+            if let Some(judged) = needs_source
+                && needing_source.insert(sentence)
+            {
                 let cue = match judged.standing {
                     Standing::Cue(cue) => Some(cue),
                     _ => None,
@@ -240,11 +249,94 @@ impl<'a> Tables<'a> {
     }
 }
 
+/// Whether the sentence starts with one of its quotations of speech: `"Every week costs
+/// money."` runs on from the speaker before; `Later the soldiers "were provided…"` does not.
+fn opens_with_quotation(mask: &str, sentence: TextRange, speech: &[&Quotation]) -> bool {
+    let first =
+        sentence.start + (sentence.len() - mask[sentence.start..sentence.end].trim_start().len());
+    speech.first().is_some_and(|q| q.range.start == first)
+}
+
+/// What kind of run a block belongs to, for attribution that runs on from an introduction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Run {
+    Heading,
+    Prose,
+    List,
+    Table,
+    /// A paragraph of a blockquote.
+    Quote,
+}
+
+/// A sentence that says who is on record: it cites a source ([`Standing::Cited`]) or holds an
+/// attribution cue ([`Standing::Cue`]).
+#[derive(Clone, Copy, Debug)]
+struct Attributed {
+    sentence: TextRange,
+    standing: Standing,
+    /// The block it was last carried into: attribution runs on for a few blocks at most.
+    block: usize,
+    hops: usize,
+}
+
+/// What attributes the claims of the sentences to come, besides their own citations and cues.
+/// Journalists attribute once per speaker and run on: `…said the minister.[^x] "We will not
+/// wait," she added.`; a cited `said:` introduces a blockquote, a list or a table.
+#[derive(Clone, Copy, Debug, Default)]
+struct Carry {
+    /// The speaker last on record, for a cue whose subject is them (`she added`) and for a
+    /// quotation running on with no cue at all.
+    speaker: Option<Attributed>,
+    /// The sentence just before held an attributed quotation: a bare quotation after it is
+    /// the same speaker going on.
+    speech_runs: bool,
+    /// An introduction ending in `:` (or, for a table, any attributed sentence before it) and
+    /// the run of blocks it covers (bound to the first block after it).
+    intro: Option<(Attributed, Option<Run>)>,
+}
+
+/// How many blocks attribution runs on from the sentence that made it.
+const CARRY_BLOCKS: usize = 3;
+
+/// Subjects that refer back to the speaker last on record.
+const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we"];
+/// Words between a subject and its cue: `she has also said`, `he later told`.
+const AUXILIARIES: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "also",
+    "then",
+    "later",
+    "was",
+    "is",
+    "would",
+    "will",
+    "further",
+    "again",
+    "previously",
+    "recently",
+    "publicly",
+    "repeatedly",
+    "once",
+    "earlier",
+    "has",
+    "who",
+];
+/// Words too common to tell one speaker from another.
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "and", "of", "in", "on", "at", "to", "for", "by", "with", "from", "its",
+    "his", "her", "their", "our", "this", "that",
+];
+
 /// What judging the numbers and quotations of a document needs, gathered once: for the
 /// rules over the whole document, for hover and semantic tokens over a few blocks. One
 /// judgement for all of them, so what a hover says is what the rules report.
 pub struct Judge<'a> {
+    text: &'a str,
     mask: &'a str,
+    blocks: &'a [ProseBlock],
+    mentions: &'a [crate::syntax::Mention],
     cues: Cues,
     exempt: &'a Numbers,
     tables: Tables<'a>,
@@ -253,19 +345,73 @@ pub struct Judge<'a> {
 impl<'a> Judge<'a> {
     pub fn new(doc: &'a Document, config: &'a Config) -> Judge<'a> {
         Judge {
+            text: &doc.text,
             mask: doc.prose_mask(),
+            blocks: &doc.syntax.blocks,
+            mentions: &doc.syntax.mentions,
             cues: Cues::new(config.cues.iter().map(String::as_str)),
             exempt: &config.numbers,
             tables: Tables::new(&doc.syntax),
         }
     }
 
-    /// Every number and quotation of speech of `block`, sentence by sentence and in text
-    /// order within each, judged. In a heading, only its numbers, as [`Standing::Heading`].
-    pub fn block(&self, block: &ProseBlock) -> Vec<Judged> {
+    /// The judged numbers and quotations of the blocks `wanted` (indices into the file's
+    /// blocks), each block's in order. Attribution runs on from earlier blocks, so the walk
+    /// starts early enough before `wanted` to see every introduction and speaker that can
+    /// reach it: the same judgement as a walk over the whole file.
+    pub fn blocks(&self, wanted: std::ops::Range<usize>) -> Vec<(usize, Vec<Judged>)> {
+        let wanted = wanted.start.min(self.blocks.len())..wanted.end.min(self.blocks.len());
+        let mut from = wanted.start;
+        // Back over the run the first wanted block is in, then over as many blocks as a
+        // speaker or an introduction can reach.
+        while from > 0
+            && from < self.blocks.len()
+            && matches!(self.run(from), Run::List | Run::Table | Run::Quote)
+            && self.run(from - 1) == self.run(from)
+        {
+            from -= 1;
+        }
+        from = from.saturating_sub(CARRY_BLOCKS + 1);
+        let mut carry = Carry::default();
+        let mut out = Vec::new();
+        for i in from..wanted.end {
+            let judged = self.block(i, &mut carry);
+            if i >= wanted.start {
+                out.push((i, judged));
+            }
+        }
+        out
+    }
+
+    fn run(&self, i: usize) -> Run {
+        let block = &self.blocks[i];
+        match block.kind {
+            BlockKind::Heading(_) => Run::Heading,
+            BlockKind::ListItem => Run::List,
+            BlockKind::TableRow => Run::Table,
+            BlockKind::Paragraph => {
+                let line_start = self.text[..block.range.start]
+                    .rfind(['\n', '\r'])
+                    .map_or(0, |k| k + 1);
+                if self.text[line_start..block.range.start].contains('>') {
+                    Run::Quote
+                } else {
+                    Run::Prose
+                }
+            }
+        }
+    }
+
+    /// Every number and quotation of speech of block `i`, sentence by sentence and in text
+    /// order within each, judged; `carry` is what runs on from the blocks before, and is
+    /// updated for the ones after. In a heading, only its numbers, as [`Standing::Heading`].
+    fn block(&self, i: usize, carry: &mut Carry) -> Vec<Judged> {
+        let block = &self.blocks[i];
         let mask = self.mask;
+        let run = self.run(i);
         let numbers = numbers::find(mask, block.range);
-        if matches!(block.kind, BlockKind::Heading(_)) {
+        if run == Run::Heading {
+            *carry = Carry::default();
             return numbers
                 .iter()
                 .map(|n| Judged {
@@ -280,10 +426,30 @@ impl<'a> Judge<'a> {
                 })
                 .collect();
         }
-        let quotes = prose::quotations(mask, block.range);
-        if quotes.is_empty() && numbers.is_empty() {
-            return Vec::new();
+        if carry.speaker.is_some_and(|s| s.block + 1 < i) {
+            carry.speaker = None;
+            carry.speech_runs = false;
         }
+        // The introduction this block is covered by, if any.
+        let intro = match carry.intro {
+            Some((attributed, None)) => {
+                carry.intro = Some((attributed, Some(run)));
+                Some(attributed)
+            }
+            Some((attributed, Some(bound))) if bound == run && run != Run::Prose => {
+                Some(attributed)
+            }
+            _ => {
+                carry.intro = None;
+                None
+            }
+        };
+        let intro = intro.or_else(|| self.table_source(i, run));
+        if run == Run::Table && intro.is_some() {
+            carry.intro = intro.map(|a| (a, Some(Run::Table)));
+        }
+
+        let quotes = prose::quotations(mask, block.range);
         let speech: Vec<&Quotation> = quotes
             .iter()
             .filter(|q| q.words >= prose::QUOTE_MIN_WORDS)
@@ -292,8 +458,10 @@ impl<'a> Judge<'a> {
         let mut out = Vec::with_capacity(speech.len() + numbers.len());
         // Sentences, quotations and numbers are all in text order: walk them with cursors.
         let (mut next_quote, mut next_number) = (0, 0);
+        let sentences = sentences::split(mask, block.range, &quotes);
+        let last_sentence = sentences.len().saturating_sub(1);
 
-        for sentence in sentences::split(mask, block.range, &quotes) {
+        for (k, &sentence) in sentences.iter().enumerate() {
             let quotes_end =
                 next_quote + speech[next_quote..].partition_point(|q| q.range.start < sentence.end);
             let sentence_speech = &speech[next_quote..quotes_end];
@@ -302,75 +470,294 @@ impl<'a> Judge<'a> {
                 + numbers[next_number..].partition_point(|n| n.range.start < sentence.end);
             let sentence_numbers = &numbers[next_number..numbers_end];
             next_number = numbers_end;
-            if sentence_speech.is_empty() && sentence_numbers.is_empty() {
-                continue;
-            }
             let cited = self.tables.cites(sentence);
-            // The sentence's first cue, looked for only when something needs it.
-            let mut first_cue: Option<Option<TextRange>> = None;
-            let mut standing = |range: TextRange, exempt: bool| {
-                if cited {
-                    return Standing::Cited;
-                }
-                let cover = self.tables.cover(range);
-                if cover == SpanCover::Sourced {
-                    return Standing::SourcedSpan;
-                }
-                if exempt {
-                    return Standing::Exempt;
-                }
-                let cue = *first_cue.get_or_insert_with(|| {
-                    self.cues
-                        .find(mask, sentence, &quote_ranges)
-                        .first()
-                        .copied()
-                });
-                match (cue, cover) {
-                    (Some(cue), _) => Standing::Cue(cue),
-                    (None, SpanCover::Speaker) => Standing::Speaker,
-                    (None, _) => Standing::NotAttributed,
-                }
+            let has_claims = !sentence_speech.is_empty() || !sentence_numbers.is_empty();
+            // A sentence with no claim needs its cue only to pass attribution on: as an
+            // introduction, or as a new speaker where one is on record.
+            let introduces =
+                k == last_sentence && mask[sentence.start..sentence.end].trim_end().ends_with(':');
+            // A cited sentence's cue still tells whether its speaker may go on in a bare
+            // quotation after it.
+            let cue = if !(has_claims || introduces || carry.speaker.is_some() || cited) {
+                None
+            } else {
+                self.cues
+                    .find(mask, sentence, &quote_ranges)
+                    .first()
+                    .copied()
+            };
+            // Who the sentence's claims are attributed to, when it cites nothing itself.
+            let carried: Option<Attributed> = if cited {
+                None
+            } else if let Some(intro) = intro {
+                Some(intro)
+            } else if let Some(cue) = cue {
+                carry.speaker.filter(|speaker| {
+                    self.same_speaker(sentence, cue, &quote_ranges, speaker, block.range)
+                })
+            } else if carry.speech_runs && opens_with_quotation(mask, sentence, sentence_speech) {
+                carry.speaker
+            } else {
+                None
+            };
+            let own = if cited {
+                Some(Standing::Cited)
+            } else {
+                cue.map(Standing::Cue)
+            };
+            let spoke = cue.is_some();
+            let attributed = match (own, carried) {
+                (_, Some(carried)) => Some(carried),
+                (Some(standing), None) => Some(Attributed {
+                    sentence,
+                    standing,
+                    block: i,
+                    hops: 0,
+                }),
+                (None, None) => None,
             };
 
-            let start = out.len();
-            for q in sentence_speech {
-                out.push(Judged {
-                    claim: Claim {
-                        kind: ClaimKind::Quotation,
-                        range: q.range,
-                        sentence,
-                    },
-                    class: None,
-                    within: None,
-                    standing: standing(q.range, false),
-                });
-            }
-            for n in sentence_numbers {
-                // Quotations are in order and do not overlap: only the last one starting at
-                // or before the number can hold it (a scan of all of them per number was
-                // quadratic in a sentence of thousands of quotations).
-                let at = sentence_speech.partition_point(|q| q.range.start <= n.range.start);
-                let within = (at > 0 && sentence_speech[at - 1].range.contains_range(n.range))
-                    .then(|| sentence_speech[at - 1].range);
-                // A number inside a quotation stands as the quotation does, whatever its class.
-                let standing = match within {
-                    Some(quotation) => standing(quotation, false),
-                    None => standing(n.range, self.exempt.exempts(n.class)),
+            if has_claims {
+                let start = out.len();
+                // The sentence the claims are attributed in: their own, or the one their
+                // attribution runs on from (a fix cites there).
+                let claim_sentence = attributed.map_or(sentence, |a| a.sentence);
+                let standing = |range: TextRange, exempt: bool| {
+                    if cited {
+                        return Standing::Cited;
+                    }
+                    let cover = self.tables.cover(range);
+                    if cover == SpanCover::Sourced {
+                        return Standing::SourcedSpan;
+                    }
+                    if exempt {
+                        return Standing::Exempt;
+                    }
+                    match (attributed, cover) {
+                        (Some(a), _) => a.standing,
+                        (None, SpanCover::Speaker) => Standing::Speaker,
+                        (None, _) => Standing::NotAttributed,
+                    }
                 };
-                out.push(Judged {
-                    claim: Claim {
-                        kind: ClaimKind::Number,
-                        range: n.range,
-                        sentence,
-                    },
-                    class: Some(n.class),
-                    within,
-                    standing,
+                for q in sentence_speech {
+                    out.push(Judged {
+                        claim: Claim {
+                            kind: ClaimKind::Quotation,
+                            range: q.range,
+                            sentence: claim_sentence,
+                        },
+                        class: None,
+                        within: None,
+                        standing: standing(q.range, false),
+                    });
+                }
+                for n in sentence_numbers {
+                    // Quotations are in order and do not overlap: only the last one starting
+                    // at or before the number can hold it (a scan of all of them per number
+                    // was quadratic in a sentence of thousands of quotations).
+                    let at = sentence_speech.partition_point(|q| q.range.start <= n.range.start);
+                    let within = (at > 0 && sentence_speech[at - 1].range.contains_range(n.range))
+                        .then(|| sentence_speech[at - 1].range);
+                    // A number inside a quotation stands as the quotation does, whatever its
+                    // class.
+                    let standing = match within {
+                        Some(quotation) => standing(quotation, false),
+                        None => standing(n.range, self.exempt.exempts(n.class)),
+                    };
+                    out.push(Judged {
+                        claim: Claim {
+                            kind: ClaimKind::Number,
+                            range: n.range,
+                            sentence: claim_sentence,
+                        },
+                        class: Some(n.class),
+                        within,
+                        standing,
+                    });
+                }
+                out[start..]
+                    .sort_by_key(|j| (j.claim.range.start, j.claim.kind == ClaimKind::Number));
+            }
+
+            // What runs on to the next sentences. A sentence that cites nothing and brings
+            // in someone new (`The opposition leader, Jan Nowak, disagreed.`) ends the
+            // speaker's turn: a `he said` after it is about them.
+            if attributed.is_none()
+                && let Some(speaker) = carry.speaker
+                && self.names_someone_new(sentence, &speaker)
+            {
+                carry.speaker = None;
+            }
+            if let Some(mut a) = attributed {
+                if a.block != i {
+                    a.hops += 1;
+                    a.block = i;
+                }
+                if a.hops <= CARRY_BLOCKS && matches!(run, Run::Prose | Run::Quote) {
+                    carry.speaker = Some(a);
+                }
+            }
+            // A speaker who just spoke (a quotation, or a cue: `She said 12,000 homes…`) may
+            // go on in a bare quotation.
+            carry.speech_runs = (!sentence_speech.is_empty() || spoke) && attributed.is_some();
+            if k == last_sentence && matches!(run, Run::Prose | Run::Quote) {
+                carry.intro = attributed.filter(|_| introduces).map(|a| {
+                    (
+                        Attributed {
+                            hops: 0,
+                            block: i,
+                            ..a
+                        },
+                        None,
+                    )
                 });
             }
-            out[start..].sort_by_key(|j| (j.claim.range.start, j.claim.kind == ClaimKind::Number));
         }
         out
+    }
+
+    /// A table's source, for each of its rows: a citation in its first row (the heading), an
+    /// attributed sentence just before the table, or a cited caption just after it.
+    fn table_source(&self, i: usize, run: Run) -> Option<Attributed> {
+        // Only at a table's first row: the rows after it keep what it found (a look over the
+        // whole table at every row would be quadratic in a long table).
+        if run != Run::Table || (i > 0 && self.run(i - 1) == Run::Table) {
+            return None;
+        }
+        let first = i;
+        let mut last = i;
+        while last + 1 < self.blocks.len() && self.run(last + 1) == Run::Table {
+            last += 1;
+        }
+        let cited = |range: TextRange| {
+            self.tables.cites(range).then_some(Attributed {
+                sentence: range,
+                standing: Standing::Cited,
+                block: i,
+                hops: 0,
+            })
+        };
+        let heading = cited(self.blocks[first].range);
+        let before = (first > 0 && self.run(first - 1) == Run::Prose).then(|| {
+            let block = self.blocks[first - 1].range;
+            let quotes = prose::quotations(self.mask, block);
+            let sentence = *sentences::split(self.mask, block, &quotes).last()?;
+            cited(sentence)
+        });
+        // A caption: the paragraph right after the table, italic or naming its source
+        // (`*Punctuality by route. Source: ORR.*[^orr]`). Any paragraph that happens to
+        // follow a table and cite is not one.
+        let after = (last + 1 < self.blocks.len() && self.run(last + 1) == Run::Prose).then(|| {
+            let block = self.blocks[last + 1].range;
+            let raw = &self.text[block.start..block.end];
+            let caption = raw.starts_with(['*', '_']) || raw.contains("Source");
+            caption.then(|| cited(block)).flatten()
+        });
+        heading.or(before.flatten()).or(after.flatten())
+    }
+
+    /// Whether the subject of `cue` in `sentence` is the speaker on record in `speaker`: a
+    /// pronoun (`she added`), or a name or noun that sentence holds too (`Costa said` after
+    /// `Finance Minister Ana Costa told…`).
+    fn same_speaker(
+        &self,
+        sentence: TextRange,
+        cue: TextRange,
+        quotes: &[TextRange],
+        speaker: &Attributed,
+        block: TextRange,
+    ) -> bool {
+        let Some(subject) = self.subject(sentence, cue, quotes) else {
+            return false;
+        };
+        let words: Vec<String> = prose::words(self.text, subject)
+            .map(|w| self.text[w.start..w.end].to_lowercase())
+            .collect();
+        if words.len() == 1 && PRONOUNS.contains(&words[0].as_str()) {
+            return true;
+        }
+        // `the company added`, after a sentence citing the company's statement: a definite
+        // description refers back like a pronoun.
+        let described = self.text[..subject.start].to_lowercase().ends_with("the ")
+            && words.len() == 1
+            && self.text[subject.start..subject.end]
+                .chars()
+                .all(char::is_lowercase);
+        if described && speaker.standing == Standing::Cited && speaker.sentence.start >= block.start
+        {
+            return true;
+        }
+        let said_before = self.text[speaker.sentence.start..speaker.sentence.end].to_lowercase();
+        let holds = |word: &str| {
+            said_before.match_indices(word).any(|(at, _)| {
+                let before = said_before[..at].chars().next_back();
+                let after = said_before[at + word.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        };
+        words
+            .iter()
+            .filter(|w| w.chars().count() >= 3 && !FUNCTION_WORDS.contains(&w.as_str()))
+            .any(|w| holds(w))
+    }
+
+    /// Whether `sentence` names a person or body (a mention, or a capitalised word other
+    /// than its first) that the speaker's sentence does not.
+    fn names_someone_new(&self, sentence: TextRange, speaker: &Attributed) -> bool {
+        let said_before = self.text[speaker.sentence.start..speaker.sentence.end].to_lowercase();
+        prose::words(self.mask, sentence).skip(1).any(|w| {
+            let word = &self.mask[w.start..w.end];
+            let mention = self
+                .mentions
+                .iter()
+                .find(|m| m.range.start <= w.start && w.end <= m.range.end);
+            let named = match mention {
+                Some(m) => &self.text[m.range.start..m.range.end],
+                None if word.chars().next().is_some_and(char::is_uppercase) && word.len() >= 3 => {
+                    word
+                }
+                None => return false,
+            };
+            prose::words(named, TextRange::new(0, named.len()))
+                .map(|n| named[n.start..n.end].to_lowercase())
+                .filter(|n| n.len() >= 3)
+                .all(|n| !said_before.contains(&n))
+        })
+    }
+
+    /// The subject of a cue, as a range of the text: the word before it (`she said`,
+    /// `Costa has said`), or, after a quotation, the words after it (`…," said Costa`,
+    /// `…," said the minister`). A mention is taken whole.
+    fn subject(
+        &self,
+        sentence: TextRange,
+        cue: TextRange,
+        quotes: &[TextRange],
+    ) -> Option<TextRange> {
+        let mask = self.mask;
+        let before = mask[sentence.start..cue.start].trim_end_matches([' ', ',', '\u{a0}']);
+        let after_quote = quotes
+            .iter()
+            .any(|q| q.end > sentence.start && q.end == sentence.start + before.len())
+            || before.is_empty();
+        let word = if after_quote {
+            prose::words(mask, TextRange::new(cue.end, sentence.end))
+                .find(|w| !FUNCTION_WORDS.contains(&mask[w.start..w.end].to_lowercase().as_str()))?
+        } else {
+            let words: Vec<TextRange> =
+                prose::words(mask, TextRange::new(sentence.start, cue.start)).collect();
+            *words
+                .iter()
+                .rev()
+                .find(|w| !AUXILIARIES.contains(&mask[w.start..w.end].to_lowercase().as_str()))?
+        };
+        // A mention reads as `EEE` in the mask: its whole text is the subject.
+        let mention = self
+            .mentions
+            .iter()
+            .find(|m| m.range.start <= word.start && word.end <= m.range.end);
+        Some(mention.map_or(word, |m| m.range))
     }
 }
 
