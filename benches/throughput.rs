@@ -84,5 +84,34 @@ fn semantic_tokens(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, throughput, semantic_tokens);
+/// Workspace symbol search over the 10,000-article corpus the soak uses, for the soak's own
+/// queries: a one-letter query matches nearly every definition, `zzzz` none.
+fn workspace_symbols(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = root.join("target/bench/corpus");
+    if !corpus.exists() {
+        let status = std::process::Command::new("python3")
+            .arg(root.join("bench/gen_corpus.py"))
+            .arg(root.join("target/bench"))
+            .status()
+            .expect("python3 runs bench/gen_corpus.py");
+        assert!(status.success(), "bench/gen_corpus.py failed");
+    }
+    let (documents, _) =
+        newsmark::workspace::load::load(&corpus, false, newsmark::workspace::load::Masks::Release);
+    let mut ws = Workspace::new(corpus.clone(), Config::default());
+    for doc in documents {
+        ws.set_document(doc);
+    }
+    let mut group = c.benchmark_group("workspace-symbols-10k");
+    group.sample_size(20);
+    for query in ["", "x", "e1", "Kov", "s12", "zzzz", "Київ"] {
+        group.bench_function(format!("query {query:?}"), |b| {
+            b.iter(|| newsmark::features::symbols::workspace_symbols(&ws, query).len())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, throughput, semantic_tokens, workspace_symbols);
 criterion_main!(benches);

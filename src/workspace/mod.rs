@@ -45,6 +45,23 @@ pub struct SearchKey {
     /// Index into the document's `syntax.definitions`.
     pub index: usize,
     pub lower: Vec<String>,
+    /// [`char_set`] of every string in `lower`: a query holding a character none of them has
+    /// matches none of them, and most candidates are rejected with one AND.
+    pub chars: u64,
+}
+
+/// The characters of `s` as a set of 64 bits: ASCII letters and digits one bit each, every
+/// other character folded onto the remaining 28. A superset test on these sets never rejects
+/// a string that holds every character of the query.
+pub fn char_set(s: &str) -> u64 {
+    s.chars().fold(0u64, |set, c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + (c as u32 - '0' as u32),
+            _ => 36 + (c as u32 % 28),
+        };
+        set | (1u64 << bit)
+    })
 }
 
 impl Document {
@@ -83,8 +100,13 @@ impl Document {
                         .map(str::trim)
                         .filter(|c| !c.is_empty())
                         .map(lowercase)
-                        .collect();
-                    SearchKey { index, lower }
+                        .collect::<Vec<String>>();
+                    let chars = lower.iter().fold(0, |set, c| set | char_set(c));
+                    SearchKey {
+                        index,
+                        lower,
+                        chars,
+                    }
                 })
                 .collect()
         })
