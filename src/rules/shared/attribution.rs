@@ -254,7 +254,8 @@ impl<'a> Judge<'a> {
     pub fn new(doc: &'a Document, config: &'a Config) -> Judge<'a> {
         Judge {
             mask: doc.prose_mask(),
-            cues: Cues::new(config.cues.iter().map(String::as_str)),
+            cues: Cues::new(config.cues.iter().map(String::as_str))
+                .with_patterns(config.cue_patterns.regexes()),
             exempt: &config.numbers,
             tables: Tables::new(&doc.syntax),
         }
@@ -264,7 +265,9 @@ impl<'a> Judge<'a> {
     /// order within each, judged. In a heading, only its numbers, as [`Standing::Heading`].
     pub fn block(&self, block: &ProseBlock) -> Vec<Judged> {
         let mask = self.mask;
-        let numbers = numbers::find(mask, block.range);
+        let numbers =
+            self.exempt
+                .without_patterned(mask, block.range, numbers::find(mask, block.range));
         if matches!(block.kind, BlockKind::Heading(_)) {
             return numbers
                 .iter()
