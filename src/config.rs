@@ -1,11 +1,14 @@
-//! `newsmark.toml`: rule severities, number exemptions, required source fields, cues.
+//! `newsmark.toml`: rule severities, number exemptions, required source fields, cues, and the
+//! house style's own patterns (regular expressions for cues, vague phrases and numbers).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use regex::Regex;
+use serde::{Deserialize, Deserializer};
 
-use crate::syntax::{Encoding, LineIndex};
+use crate::prose::numbers::NumberExpr;
+use crate::syntax::{Encoding, LineIndex, TextRange};
 
 pub const FILE_NAME: &str = "newsmark.toml";
 
@@ -135,6 +138,8 @@ pub struct Numbers {
     pub exempt_ages: bool,
     /// Quantities in words: `doubled`, `two-thirds of`, `one in five`.
     pub exempt_words: bool,
+    /// The house style's numbers that are not claims (`Route \d+`, `^\d{3}-\d{4}$`).
+    pub exempt_patterns: Patterns,
 }
 
 impl Numbers {
@@ -151,6 +156,41 @@ impl Numbers {
             NumberClass::Words => self.exempt_words,
         }
     }
+
+    /// `numbers` of `block` in `mask` without those `exempt-patterns` takes out: a pattern
+    /// that matches a number's own text, or whose match in the block covers the number
+    /// (`Route 66`). They are dropped rather than judged exempt: the house style says they are
+    /// not claims at all.
+    pub fn without_patterned(
+        &self,
+        mask: &str,
+        block: TextRange,
+        mut numbers: Vec<NumberExpr>,
+    ) -> Vec<NumberExpr> {
+        if self.exempt_patterns.is_empty() || numbers.is_empty() {
+            return numbers;
+        }
+        let mut covers: Vec<TextRange> = self.exempt_patterns.find(mask, block).collect();
+        covers.sort_by_key(|r| r.start);
+        // The furthest end among the matches starting at or before each one: a number is
+        // covered when a match starting at or before it reaches its end.
+        let reach: Vec<usize> = covers
+            .iter()
+            .scan(0, |end, c| {
+                *end = c.end.max(*end);
+                Some(*end)
+            })
+            .collect();
+        numbers.retain(|n| {
+            let before = covers.partition_point(|c| c.start <= n.range.start);
+            let covered = before > 0 && reach[before - 1] >= n.range.end;
+            !covered
+                && !self
+                    .exempt_patterns
+                    .matches(&mask[n.range.start..n.range.end])
+        });
+        numbers
+    }
 }
 
 impl Default for Numbers {
@@ -164,8 +204,132 @@ impl Default for Numbers {
             // editor does not want `Kowalski, 41,` or a `26-year-old` reported on its own.
             exempt_ages: true,
             exempt_words: false,
+            exempt_patterns: Patterns::default(),
         }
     }
+}
+
+/// Regular expressions written in `newsmark.toml`, each kept with where it stands in the file
+/// so that an invalid one is reported at its line and column.
+#[derive(Clone, Debug, Default)]
+pub struct Patterns {
+    written: Vec<toml::Spanned<String>>,
+    compiled: Vec<Regex>,
+}
+
+impl PartialEq for Patterns {
+    fn eq(&self, other: &Patterns) -> bool {
+        self.sources().eq(other.sources())
+    }
+}
+
+impl Eq for Patterns {}
+
+impl<'de> Deserialize<'de> for Patterns {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Patterns, D::Error> {
+        Ok(Patterns {
+            written: Vec::deserialize(deserializer)?,
+            compiled: Vec::new(),
+        })
+    }
+}
+
+impl Patterns {
+    pub fn is_empty(&self) -> bool {
+        self.compiled.is_empty()
+    }
+
+    /// The patterns as written.
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.written.iter().map(|p| p.get_ref().as_str())
+    }
+
+    pub fn regexes(&self) -> &[Regex] {
+        &self.compiled
+    }
+
+    /// Whether a pattern matches somewhere in `text`.
+    pub fn matches(&self, text: &str) -> bool {
+        self.compiled.iter().any(|r| r.is_match(text))
+    }
+
+    /// Every non-empty match of every pattern in `range` of `text`, pattern after pattern (so
+    /// not in text order). `^` and `$` match at the ends of `range`.
+    pub fn find<'t>(
+        &'t self,
+        text: &'t str,
+        range: TextRange,
+    ) -> impl Iterator<Item = TextRange> + 't {
+        let haystack = &text[range.start..range.end];
+        self.compiled.iter().flat_map(move |r| {
+            r.find_iter(haystack)
+                .filter(|m| !m.is_empty())
+                .map(move |m| TextRange::new(range.start + m.start(), range.start + m.end()))
+        })
+    }
+
+    /// Compiles the written patterns. An invalid one gives the offset in `text` (the
+    /// configuration's text) of its error, and the message.
+    fn compile(&mut self, text: &str, key: &str, ignore_case: bool) -> Result<(), (usize, String)> {
+        self.compiled.clear();
+        for written in &self.written {
+            let pattern = written.get_ref();
+            let span = written.span();
+            let invalid = |at: usize, what: String| {
+                // Inside the TOML string where it spells the pattern as it is up to the error
+                // (a literal '…' string, or a basic one with no escape before it); else at
+                // the string's opening quote.
+                let raw = text.get(span.clone()).unwrap_or("");
+                let quote = if raw.starts_with("'''") || raw.starts_with(r#"""""#) {
+                    3
+                } else {
+                    1
+                };
+                let offset = match (raw.get(quote..), pattern.get(..at)) {
+                    (Some(body), Some(before)) if body.starts_with(before) => {
+                        span.start + quote + at
+                    }
+                    _ => span.start,
+                };
+                (
+                    offset,
+                    format!("invalid regular expression in `{key}`: {what}"),
+                )
+            };
+            // The parser of the regex crate itself, for the position of an error inside the
+            // pattern (the regex crate gives it only as a drawing in its message).
+            if let Err(e) = regex_syntax::ParserBuilder::new()
+                .case_insensitive(ignore_case)
+                .build()
+                .parse(pattern)
+            {
+                let (at, what) = match &e {
+                    regex_syntax::Error::Parse(e) => (e.span().start.offset, e.kind().to_string()),
+                    regex_syntax::Error::Translate(e) => {
+                        (e.span().start.offset, e.kind().to_string())
+                    }
+                    _ => (0, e.to_string()),
+                };
+                return Err(invalid(at, what));
+            }
+            let regex = regex::RegexBuilder::new(pattern)
+                .case_insensitive(ignore_case)
+                .build()
+                .map_err(|e| invalid(0, last_line(&e.to_string())))?;
+            self.compiled.push(regex);
+        }
+        Ok(())
+    }
+}
+
+/// The last line of a regex error (the lines before it draw the pattern with a caret).
+fn last_line(message: &str) -> String {
+    let last = message
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    last.trim().trim_start_matches("error: ").to_string()
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -187,6 +351,8 @@ impl Default for Sources {
 struct Attribution {
     cues: Option<Vec<String>>,
     extra_cues: Vec<String>,
+    cue_patterns: Patterns,
+    vague_patterns: Patterns,
 }
 
 /// The checked configuration.
@@ -197,6 +363,10 @@ pub struct Config {
     pub numbers: Numbers,
     pub required_source_fields: Vec<String>,
     pub cues: Vec<String>,
+    /// `[attribution] cue-patterns`: more cues, as regular expressions (ignoring case).
+    pub cue_patterns: Patterns,
+    /// `[attribution] vague-patterns`: more phrases for vague-attribution (ignoring case).
+    pub vague_patterns: Patterns,
     pub limits: Limits,
 }
 
@@ -246,10 +416,19 @@ impl Config {
                 message,
             }
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let mut raw: RawConfig = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             error_at(offset, e.message().trim().to_string())
         })?;
+        // Phrases ignore case, as cues do; numbers are matched as written.
+        [
+            (&mut raw.attribution.cue_patterns, "cue-patterns", true),
+            (&mut raw.attribution.vague_patterns, "vague-patterns", true),
+            (&mut raw.numbers.exempt_patterns, "exempt-patterns", false),
+        ]
+        .into_iter()
+        .try_for_each(|(patterns, key, ignore_case)| patterns.compile(text, key, ignore_case))
+        .map_err(|(offset, message)| error_at(offset, message))?;
         Config::from_raw(raw).map_err(|(key, message)| {
             // Point at the offending key inside `[rules]` when we can find it.
             let offset = text.find(&format!("\n{key}")).map_or(0, |at| at + 1);
@@ -292,6 +471,8 @@ impl Config {
             numbers: raw.numbers,
             required_source_fields: raw.sources.required,
             cues,
+            cue_patterns: raw.attribution.cue_patterns,
+            vague_patterns: raw.attribution.vague_patterns,
             limits: raw.limits,
         })
     }
@@ -321,6 +502,40 @@ mod tests {
         let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();
         assert_eq!((err.line, err.column), (3, 1));
         assert!(err.message.contains("unknown rule `missing-sauce`"));
+    }
+
+    #[test]
+    fn invalid_patterns_are_reported_where_their_error_is() {
+        let parse = |text: &str| Config::parse(text, Path::new("newsmark.toml"));
+        // Inside a literal string: at the unclosed group.
+        let err = parse("[numbers]\nexempt-patterns = ['Route \\d+', 'a(b']\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 35), "{}", err.message);
+        assert!(
+            err.message
+                .starts_with("invalid regular expression in `exempt-patterns`: "),
+            "{}",
+            err.message
+        );
+        // A basic string whose escapes shift the pattern: at its opening quote.
+        let err = parse("[attribution]\ncue-patterns = [\"\\\\bsaid\\\\b(\"]\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 17), "{}", err.message);
+        assert!(err.message.contains("`cue-patterns`"), "{}", err.message);
+        // A basic string with no escape before the error: at the error.
+        let err = parse("[attribution]\n\nvague-patterns = [\"sources [\"]\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 28), "{}", err.message);
+        // An unknown escape is an error of the pattern, not of the TOML.
+        let err = parse("[numbers]\nexempt-patterns = ['\\q']\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 21), "{}", err.message);
+    }
+
+    #[test]
+    fn patterns_compile_with_their_case_rules() {
+        let text = "[attribution]\ncue-patterns = ['in a post on']\n[numbers]\nexempt-patterns = ['Route \\d+']\n";
+        let config = Config::parse(text, Path::new("newsmark.toml")).unwrap();
+        assert!(config.cue_patterns.matches("In A Post On"));
+        assert!(config.numbers.exempt_patterns.matches("Route 66"));
+        assert!(!config.numbers.exempt_patterns.matches("route 66"));
+        assert!(Config::default().vague_patterns.is_empty());
     }
 
     #[test]

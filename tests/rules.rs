@@ -184,7 +184,7 @@ The officer testified that 13 soldiers died.
 
 The officer said that 14 soldiers died.
 
-Officials estimated that 15 soldiers died.
+The chief estimated that 15 soldiers died.
 "
     ));
 }
@@ -265,7 +265,7 @@ fn markdown_edge_cases() {
 that runs on, with 7 soldiers --> and 8 after it
 
 He said the war ended in
-1945. The army had 9 tanks, officials said.
+1945. The army had 9 tanks, the staff said.
 
 The officer wrote \\\"we lost many good men\\\" yesterday.
 
@@ -363,4 +363,52 @@ Inflation will ease to 5-7% next year, and the deficit will be $4bn-$5bn.
 The company doubled its profit, two-thirds of staff got a bonus, and one in five shops closed.
 "
     ));
+}
+
+#[test]
+fn house_style_patterns_add_cues_vague_phrases_and_exempt_numbers() {
+    assert_snapshot!(check(
+        r#"//- newsmark.toml
+[attribution]
+cue-patterns = ['\bin a post on\b']
+vague-patterns = ['\bwell-placed (?:figures|people)\b']
+
+[numbers]
+exempt-patterns = ['^\d{3}-\d{4}$', 'Route \d+', '(?i)platform \d+']
+//- article.news
+---
+title: Route 66 and platform 9 reopen
+---
+
+In a post on Telegram, the governor put the toll at 14.
+
+Well-placed figures expect 3 resignations.
+
+"We are not in a post on anything," the official said of 15 posts.
+
+Call 555-0134 for help. Route 66 is open again, and trains leave from Platform 9.
+
+The route carried 66 buses.
+"#
+    ));
+}
+
+#[test]
+fn vague_attribution_off_gives_back_the_attribution_findings() {
+    let article = "//- article.news
+According to Western sources, more than 10,000 soldiers are in the region.
+
+The company reportedly plans to cut 400 jobs.
+";
+    let on = check(article);
+    assert!(
+        on.contains("vague-attribution") && !on.contains("missing-source"),
+        "{on}"
+    );
+    assert_snapshot!(check(&format!(
+        "//- newsmark.toml
+[rules]
+vague-attribution = \"off\"
+{article}"
+    )));
 }

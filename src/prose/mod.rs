@@ -91,7 +91,8 @@ pub fn quotations(mask: &str, block: TextRange) -> Vec<Quotation> {
     out
 }
 
-/// Attribution cues, matched as whole words, case-insensitively.
+/// Attribution cues, matched as whole words, case-insensitively, and the house style's cues
+/// as regular expressions.
 #[derive(Clone, Debug)]
 pub struct Cues {
     /// Each cue as its words, lower-cased.
@@ -99,6 +100,7 @@ pub struct Cues {
     /// For each lower-cased first byte, the phrases whose first word starts with it: a word
     /// is compared with the few cues sharing its first letter, not with all sixty.
     by_first_byte: Vec<Vec<usize>>,
+    patterns: Vec<regex::Regex>,
 }
 
 impl Cues {
@@ -119,7 +121,14 @@ impl Cues {
         Cues {
             phrases,
             by_first_byte,
+            patterns: Vec::new(),
         }
+    }
+
+    /// These cues and every non-empty match of `patterns` too.
+    pub fn with_patterns(mut self, patterns: &[regex::Regex]) -> Cues {
+        self.patterns = patterns.to_vec();
+        self
     }
 
     /// Every cue in `range` of `mask`, skipping words inside `skip` ranges (quotations).
@@ -157,6 +166,22 @@ impl Cues {
                 }
                 None => i += 1,
             }
+        }
+        if !self.patterns.is_empty() {
+            let haystack = &mask[range.start..range.end];
+            for pattern in &self.patterns {
+                found.extend(
+                    pattern
+                        .find_iter(haystack)
+                        .filter(|m| !m.is_empty())
+                        .map(|m| TextRange::new(range.start + m.start(), range.start + m.end()))
+                        .filter(|m| {
+                            let at = skip.partition_point(|s| s.start < m.end);
+                            !(at > 0 && skip[at - 1].intersects(*m))
+                        }),
+                );
+            }
+            found.sort_by_key(|r| r.start);
         }
         found
     }

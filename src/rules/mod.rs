@@ -240,6 +240,7 @@ pub struct Context<'a> {
     /// Where the prose rules stop: see [`prose_end`].
     pub prose_end: usize,
     attribution: OnceCell<Vec<shared::attribution::Verdict>>,
+    vague: OnceCell<Vec<shared::vague::Hit>>,
 }
 
 impl<'a> Context<'a> {
@@ -250,6 +251,7 @@ impl<'a> Context<'a> {
             doc: ws.document(file),
             prose_end: prose_end(ws, file),
             attribution: OnceCell::new(),
+            vague: OnceCell::new(),
         }
     }
 
@@ -264,8 +266,16 @@ impl<'a> Context<'a> {
     /// The numbers and quotations of the document's prose that lack a source, for the three
     /// attribution rules, which report different parts of one analysis.
     pub(crate) fn attribution(&self) -> &[shared::attribution::Verdict] {
-        self.attribution
-            .get_or_init(|| shared::attribution::analyse(self))
+        self.attribution.get_or_init(|| {
+            let mut verdicts = shared::attribution::analyse(self);
+            shared::vague::drop_replaced(self, &mut verdicts);
+            verdicts
+        })
+    }
+
+    /// The vague attributions of the document's prose that no citation answers for.
+    pub(crate) fn vague(&self) -> &[shared::vague::Hit] {
+        self.vague.get_or_init(|| shared::vague::find(self))
     }
 }
 

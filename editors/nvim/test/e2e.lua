@@ -121,8 +121,8 @@ local function diagnostics_summary(bufnr)
   return got
 end
 
--- The two findings of examples/README.md: exactly these, nothing else.
-local EXPECTED_DIAGNOSTICS = { "incomplete-source@39:1", "missing-source@17:1" }
+-- The three findings of examples/README.md: exactly these, nothing else.
+local EXPECTED_DIAGNOSTICS = { "incomplete-source@39:1", "vague-attribution@17:1", "vague-attribution@23:186" }
 
 local function wait_for_expected_diagnostics(bufnr)
   wait_for(function()
@@ -317,7 +317,7 @@ step("semantic tokens", function()
   end
   -- Tokens arrive, with kinds from entities.news and the attribution verdict.
   local expect = {
-    { "10,000 North Korean", 0, "number+unsourced" }, -- the missing-source sentence
+    { "10,000 North Korean", 0, "number+unsourced" }, -- the vague-attribution sentence
     { "Antony Blinken](@blinken)", 0, "person" },
     { "[Kursk region](@kursk-region)", 1, "place" },
     { "at least a thousand", 0, "claim+reported" },
@@ -443,7 +443,7 @@ end)
 step("diagnostics after rename", function()
   assert(client, "no client")
   -- Mentions and the definition were renamed together: after a fresh
-  -- analysis, still only the two findings (no undefined-entity).
+  -- analysis, still only the three findings (no undefined-entity).
   wait_for(function()
     return "a diagnostics update after the rename"
   end, function()
@@ -452,18 +452,18 @@ step("diagnostics after rename", function()
   wait_for_expected_diagnostics(article_buf)
 end)
 
--- Last: it edits the article (the steps above expect both findings).
+-- Last: it edits the article (the steps above expect all three findings).
 step("quick fix: cite a source", function()
   assert(client, "no client")
   vim.api.nvim_set_current_buf(article_buf)
   local lnum = line_of(article_buf, "According to Western sources")
   local target
   for _, d in ipairs(vim.diagnostic.get(article_buf)) do
-    if d.code == "missing-source" and d.lnum == lnum - 1 then
+    if d.code == "vague-attribution" and d.lnum == lnum - 1 then
       target = d
     end
   end
-  assert(target, string.format("no missing-source on line %d; have %s", lnum, vim.inspect(diagnostics_summary(article_buf))))
+  assert(target, string.format("no vague-attribution on line %d; have %s", lnum, vim.inspect(diagnostics_summary(article_buf))))
   local diagnostic = lsp_diagnostic(target)
   local actions = request("textDocument/codeAction", {
     textDocument = vim.lsp.util.make_text_document_params(article_buf),
@@ -489,20 +489,20 @@ step("quick fix: cite a source", function()
   local line = vim.api.nvim_buf_get_lines(article_buf, lnum - 1, lnum, false)[1]
   assert(line:find(citation, 1, true), string.format("line %d lacks %s after the edit: %s", lnum, citation, line))
   -- A fresh analysis of the edited text: the warning is gone, the other
-  -- finding stays (so this is not an empty, in-between result).
+  -- findings stay (so this is not an empty, in-between result).
   wait_for(function()
     return "a diagnostics update after the quick fix"
   end, function()
     return (diagnostic_updates[article_buf] or 0) > updates_before
   end)
-  local want = { "incomplete-source@39:1" }
+  local want = { "incomplete-source@39:1", "vague-attribution@23:186" }
   wait_for(function()
     return "diagnostics " .. vim.inspect(want) .. ", have " .. vim.inspect(diagnostics_summary(article_buf))
   end, function()
     return vim.deep_equal(diagnostics_summary(article_buf), want)
   end)
   for _, d in ipairs(vim.diagnostic.get(article_buf)) do
-    assert(not (d.code == "missing-source" and d.lnum == lnum - 1), "missing-source still on line " .. lnum)
+    assert(not (d.code == "vague-attribution" and d.lnum == lnum - 1), "vague-attribution still on line " .. lnum)
   end
 end)
 

@@ -349,7 +349,8 @@ impl<'a> Judge<'a> {
             mask: doc.prose_mask(),
             blocks: &doc.syntax.blocks,
             mentions: &doc.syntax.mentions,
-            cues: Cues::new(config.cues.iter().map(String::as_str)),
+            cues: Cues::new(config.cues.iter().map(String::as_str))
+                .with_patterns(config.cue_patterns.regexes()),
             exempt: &config.numbers,
             tables: Tables::new(&doc.syntax),
         }
@@ -409,7 +410,9 @@ impl<'a> Judge<'a> {
         let block = &self.blocks[i];
         let mask = self.mask;
         let run = self.run(i);
-        let numbers = numbers::find(mask, block.range);
+        let numbers =
+            self.exempt
+                .without_patterned(mask, block.range, numbers::find(mask, block.range));
         if run == Run::Heading {
             *carry = Carry::default();
             return numbers
