@@ -681,7 +681,9 @@ impl<'a> Judge<'a> {
         }
         // `the company added`, after a sentence citing the company's statement: a definite
         // description refers back like a pronoun.
-        let described = self.text[..subject.start].to_lowercase().ends_with("the ")
+        let described = self.text[..subject.start]
+            .get(subject.start.saturating_sub(4)..)
+            .is_some_and(|before| before.eq_ignore_ascii_case("the "))
             && words.len() == 1
             && self.text[subject.start..subject.end]
                 .chars()
@@ -705,16 +707,23 @@ impl<'a> Judge<'a> {
             .any(|w| holds(w))
     }
 
+    /// The mention holding `word`, found by a binary search (mentions are in text order): a
+    /// scan of all of them per word was quadratic in a long article.
+    fn mention_at(&self, word: TextRange) -> Option<&'a crate::syntax::Mention> {
+        let after = self
+            .mentions
+            .partition_point(|m| m.range.start <= word.start);
+        let mention = self.mentions.get(after.checked_sub(1)?)?;
+        (word.end <= mention.range.end).then_some(mention)
+    }
+
     /// Whether `sentence` names a person or body (a mention, or a capitalised word other
     /// than its first) that the speaker's sentence does not.
     fn names_someone_new(&self, sentence: TextRange, speaker: &Attributed) -> bool {
         let said_before = self.text[speaker.sentence.start..speaker.sentence.end].to_lowercase();
         prose::words(self.mask, sentence).skip(1).any(|w| {
             let word = &self.mask[w.start..w.end];
-            let mention = self
-                .mentions
-                .iter()
-                .find(|m| m.range.start <= w.start && w.end <= m.range.end);
+            let mention = self.mention_at(w);
             let named = match mention {
                 Some(m) => &self.text[m.range.start..m.range.end],
                 None if word.chars().next().is_some_and(char::is_uppercase) && word.len() >= 3 => {
@@ -756,10 +765,7 @@ impl<'a> Judge<'a> {
                 .find(|w| !AUXILIARIES.contains(&mask[w.start..w.end].to_lowercase().as_str()))?
         };
         // A mention reads as `EEE` in the mask: its whole text is the subject.
-        let mention = self
-            .mentions
-            .iter()
-            .find(|m| m.range.start <= word.start && word.end <= m.range.end);
+        let mention = self.mention_at(word);
         Some(mention.map_or(word, |m| m.range))
     }
 }
