@@ -277,6 +277,8 @@ struct Attributed {
     /// The block it was last carried into: attribution runs on for a few blocks at most.
     block: usize,
     hops: usize,
+    /// It holds a cue: someone spoke in it (`Coastal Power says…`), not only a cited fact.
+    spoke: bool,
 }
 
 /// What attributes the claims of the sentences to come, besides their own citations and cues.
@@ -516,6 +518,7 @@ impl<'a> Judge<'a> {
                     standing,
                     block: i,
                     hops: 0,
+                    spoke,
                 }),
                 (None, None) => None,
             };
@@ -638,6 +641,7 @@ impl<'a> Judge<'a> {
                 standing: Standing::Cited,
                 block: i,
                 hops: 0,
+                spoke: false,
             })
         };
         let heading = cited(self.blocks[first].range);
@@ -688,7 +692,10 @@ impl<'a> Judge<'a> {
             && self.text[subject.start..subject.end]
                 .chars()
                 .all(char::is_lowercase);
-        if described && speaker.standing == Standing::Cited && speaker.sentence.start >= block.start
+        if described
+            && speaker.spoke
+            && speaker.standing == Standing::Cited
+            && speaker.sentence.start >= block.start
         {
             return true;
         }
