@@ -10,6 +10,7 @@
 mod block;
 mod inline;
 pub mod line_index;
+pub mod near;
 mod parser;
 
 pub use compact_str::CompactString;
