@@ -398,3 +398,55 @@ Also [this]{^gs status=probable}. @SSU and @Kiyv.
 "
     ));
 }
+
+/// `[sources] max-age-days` sets an age limit for every article, an article's
+/// `max-source-age-days:` its own; with neither, an obituary's or a court story's old
+/// sources are fine, and a bad value in front matter is a syntax error.
+#[test]
+fn source_age_is_configurable() {
+    let articles = "//- obituary.news
+---
+title: Obituary
+date: 2025-03-10
+---
+
+She founded the paper in 1961.[^founding] She retired in 2016.[^retirement]
+
+[^founding]: Founding notice
+  url: https://example.org/founding
+  date: 1961-04
+  kind: document
+
+[^retirement]: Retirement announcement
+  url: https://example.org/retirement
+  date: 2016-09-01
+//- live.news
+---
+title: Live: the count
+date: 2025-03-10
+max-source-age-days: 1
+---
+
+Turnout was high.[^commission] Polls closed late.[^poll]
+
+[^commission]: Electoral commission
+  url: https://example.org/commission
+  date: 2025-03-10
+
+[^poll]: Exit poll, from the day before
+  url: https://example.org/poll
+  date: 2025-03-08
+//- bad.news
+---
+title: Bad values
+date: 2025-03-10
+updated: last week
+max-source-age-days: a week
+---
+";
+    let without = check(articles);
+    assert!(!without.contains("obituary.news"), "{without}");
+    assert_snapshot!(check(&format!(
+        "//- newsmark.toml\n[sources]\nmax-age-days = 3650\n{articles}"
+    )));
+}

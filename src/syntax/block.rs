@@ -288,13 +288,26 @@ fn check_front_matter_value(p: &mut Parser, key: &str, value: &Spanned) {
             value.range,
             unknown_value("status", &value.text, ARTICLE_STATUSES, &[]),
         ),
-        "date" if !is_date(&value.text, false) => p.error(
+        "date" | "updated" if !is_date(&value.text, false) => p.error(
             value.range,
             format!(
-                "date “{}” is not a date: write it as YYYY-MM-DD",
+                "{key} “{}” is not a date: write it as YYYY-MM-DD",
                 value.text
             ),
         ),
+        "max-source-age-days"
+            if value.text.is_empty()
+                || !value.text.bytes().all(|b| b.is_ascii_digit())
+                || value.text.parse::<u32>().is_err() =>
+        {
+            p.error(
+                value.range,
+                format!(
+                    "max-source-age-days “{}” is not a number of days: write a whole number, such as 7",
+                    value.text
+                ),
+            )
+        }
         _ => {}
     }
 }
