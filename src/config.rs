@@ -8,6 +8,7 @@ use regex::Regex;
 use serde::{Deserialize, Deserializer};
 
 use crate::prose::numbers::NumberExpr;
+use crate::syntax::near::closest_word;
 use crate::syntax::{Encoding, LineIndex, TextRange};
 
 pub const FILE_NAME: &str = "newsmark.toml";
@@ -336,12 +337,16 @@ fn last_line(message: &str) -> String {
 #[serde(deny_unknown_fields, default)]
 struct Sources {
     required: Vec<String>,
+    /// `source-date`: how many days older than its article a source may be; none by default.
+    #[serde(rename = "max-age-days")]
+    max_age_days: Option<u32>,
 }
 
 impl Default for Sources {
     fn default() -> Sources {
         Sources {
             required: vec!["url".to_string(), "date".to_string()],
+            max_age_days: None,
         }
     }
 }
@@ -362,6 +367,8 @@ pub struct Config {
     levels: BTreeMap<String, RuleLevel>,
     pub numbers: Numbers,
     pub required_source_fields: Vec<String>,
+    /// `[sources] max-age-days`: how much older than its article a source may be.
+    pub max_source_age_days: Option<u32>,
     pub cues: Vec<String>,
     /// `[attribution] cue-patterns`: more cues, as regular expressions (ignoring case).
     pub cue_patterns: Patterns,
@@ -418,7 +425,7 @@ impl Config {
         };
         let mut raw: RawConfig = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            error_at(offset, e.message().trim().to_string())
+            error_at(offset, with_suggestion(e.message().trim()))
         })?;
         // Phrases ignore case, as cues do; numbers are matched as written.
         [
@@ -451,10 +458,13 @@ impl Config {
         let mut levels = BTreeMap::new();
         for (name, level) in raw.rules {
             if !RULE_IDS.contains(&name.as_str()) {
+                let hint = closest_word(&name, &RULE_IDS)
+                    .map(|id| format!("did you mean `{id}`? "))
+                    .unwrap_or_default();
                 return Err((
                     name.clone(),
                     format!(
-                        "unknown rule `{name}` in [rules]: expected one of {}",
+                        "unknown rule `{name}` in [rules]: {hint}expected one of {}",
                         RULE_IDS.join(", ")
                     ),
                 ));
@@ -470,12 +480,36 @@ impl Config {
             levels,
             numbers: raw.numbers,
             required_source_fields: raw.sources.required,
+            max_source_age_days: raw.sources.max_age_days,
             cues,
             cue_patterns: raw.attribution.cue_patterns,
             vague_patterns: raw.attribution.vague_patterns,
             limits: raw.limits,
         })
     }
+}
+
+/// serde's message for an unknown key or value, which lists the expected ones, with the
+/// nearest of them proposed: ``unknown field `exempt-year` (did you mean `exempt-years`?),
+/// expected one of …``.
+fn with_suggestion(message: &str) -> String {
+    if !(message.starts_with("unknown field `") || message.starts_with("unknown variant `")) {
+        return message.to_string();
+    }
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let Some((unknown, expected)) = quoted.split_first() else {
+        return message.to_string();
+    };
+    let Some(nearest) = closest_word(unknown, expected) else {
+        return message.to_string();
+    };
+    let head = format!("`{unknown}`");
+    let at = message.find(&head).map_or(0, |i| i + head.len());
+    format!(
+        "{} (did you mean `{nearest}`?){}",
+        &message[..at],
+        &message[at..]
+    )
 }
 
 #[cfg(test)]
@@ -502,6 +536,37 @@ mod tests {
         let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();
         assert_eq!((err.line, err.column), (3, 1));
         assert!(err.message.contains("unknown rule `missing-sauce`"));
+        assert!(err.message.contains("did you mean `missing-source`?"));
+    }
+
+    #[test]
+    fn unknown_keys_and_values_get_the_nearest_valid_one() {
+        let message = |text: &str| {
+            Config::parse(text, Path::new("newsmark.toml"))
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(
+            message("[numbers]\nexempt-year = true\n"),
+            "unknown field `exempt-year` (did you mean `exempt-years`?), expected one of `exempt-years`, `exempt-dates`, `exempt-times`, `exempt-ordinals`, `exempt-ages`"
+        );
+        assert!(
+            message("[rules]\nunlinked-mention = \"warn\"\n").contains("(did you mean `warning`?)")
+        );
+        assert!(message("[limit]\n").contains("(did you mean `limits`?)"));
+        assert!(message("[sources]\nmax-age = 3\n").contains("(did you mean `max-age-days`?)"));
+        // Nothing near: serde's message as it is.
+        assert_eq!(
+            message("[numbers]\nzebra = true\n"),
+            "unknown field `zebra`, expected one of `exempt-years`, `exempt-dates`, `exempt-times`, `exempt-ordinals`, `exempt-ages`"
+        );
+        let err = Config::parse("[sources]\nmax-age-days = -1\n", Path::new("newsmark.toml"))
+            .unwrap_err();
+        assert_eq!((err.line, err.column), (2, 16));
+        let config =
+            Config::parse("[sources]\nmax-age-days = 30\n", Path::new("newsmark.toml")).unwrap();
+        assert_eq!(config.max_source_age_days, Some(30));
+        assert_eq!(Config::default().max_source_age_days, None);
     }
 
     #[test]

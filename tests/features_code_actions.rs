@@ -454,6 +454,29 @@ The Kyiv region heard from the Staff, and the Staff replied.
 }
 
 #[test]
+fn near_miss_names_get_the_registry_spelling() {
+    let fixture = "//- entities.news
+[@blinken]: Antony Blinken
+  kind: person
+  aliases: Blinken
+
+[@garcia]: José García
+  kind: person
+//- a.news
+Antony Blinkin met Jose
+Garcia and [Antony Blinkin](@blinken).
+";
+    assert_snapshot!(report(
+        fixture,
+        &[
+            ("a.news", "Blinkin met"),
+            ("a.news", "Jose"),
+            ("a.news", "Antony Blinkin]"),
+        ]
+    ));
+}
+
+#[test]
 fn incomplete_source_gets_its_missing_fields() {
     let fixture = "//- newsmark.toml
 [sources]

@@ -412,3 +412,163 @@ vague-attribution = \"off\"
 {article}"
     )));
 }
+
+/// A desk's copy next to a registry: misspelt names are reported, and what only looks like a
+/// misspelling (another person, a plural, a demonym, a headline's capitals, a sentence's
+/// first word, a name broken over two lines) is not.
+#[test]
+fn near_miss_names_across_desks() {
+    assert_snapshot!(check(
+        "//- registry/people.news
+[@lagarde]: Christine Lagarde
+  kind: person
+  aliases: Lagarde
+
+[@powell]: Jerome Powell
+  kind: person
+
+[@scholz]: Olaf Scholz
+  kind: person
+  aliases: Scholz
+
+[@von-der-leyen]: Ursula von der Leyen
+  kind: person
+
+[@starmer]: Keir Starmer
+  kind: person
+  aliases: Prime Minister Keir Starmer
+
+[@erdogan]: Recep Tayyip Erdoğan
+  kind: person
+  aliases: Erdoğan
+
+[@zelenska]: Olena Zelenska
+  kind: person
+
+[@harris]: Kamala Harris
+  kind: person
+  aliases: Harris
+//- registry/orgs.news
+[@boe]: Bank of England
+  kind: org
+
+[@fed]: Federal Reserve
+  kind: org
+
+[@who]: World Health Organization
+  kind: org
+
+[@man-utd]: Manchester United
+  kind: org
+
+[@real]: Real Madrid
+  kind: org
+
+[@court]: Supreme Court
+  kind: org
+
+[@kharkiv]: Kharkiv
+  kind: place
+
+[@krakow]: Kraków
+  kind: place
+//- business.news
+# Lagarde Holds Rates As Fed Waits
+
+Christine Lagarde spoke after Jerome
+Powell and the Bank of England. The Bank Of England Holds Rates headline ran in the City
+edition. The Federal Reserves of other countries followed. Christine Lagard later clarified.
+//- politics.news
+Prime Minister Keir Starmmer met Olaf Scholtz and Ursula von der Leyen. Von der Leyen spoke
+first. President Erdogan wrote to Olena Zelenska; Harry Harris and Kamala Harris read it.
+//- sport.news
+Manchester United beat Manchester City; Real Madrid and Atletico Madrid drew. Manchester Untied
+fans sang. The Supreme Courts of three states ruled.
+//- world.news
+The World Health Organisation met in Krakow. Officials in Kharkov, as Russian media call
+Kharkiv, reported shelling.
+"
+    ));
+}
+
+/// Every unknown value names the nearest valid one when one stands out, and only then.
+#[test]
+fn unknown_values_get_the_nearest_valid_one() {
+    assert_snapshot!(check(
+        "//- entities.news
+[@ssu]: Security Service of Ukraine
+  kind: organisation
+
+[@kyiv]: Kyiv
+  kind: persn
+
+[@x]: Something
+  kind: country
+//- article.news
+---
+status: publish
+---
+<!-- newsmark-disable-next-line unattributed-numbers, undefined-entities, near-miss -->
+He [said so]{^gs status=verified} and [more]{^gs status=disputd}.[^gs1][^GS]
+<!-- newsmark-disable-line -->
+Also [this]{^gs status=probable}. @SSU and @Kiyv.
+
+[^gs]: General Staff
+  url: https://example.org/gs
+  date: 2025-01-10
+  kind: offical
+"
+    ));
+}
+
+/// `[sources] max-age-days` sets an age limit for every article, an article's
+/// `max-source-age-days:` its own; with neither, an obituary's or a court story's old
+/// sources are fine, and a bad value in front matter is a syntax error.
+#[test]
+fn source_age_is_configurable() {
+    let articles = "//- obituary.news
+---
+title: Obituary
+date: 2025-03-10
+---
+
+She founded the paper in 1961.[^founding] She retired in 2016.[^retirement]
+
+[^founding]: Founding notice
+  url: https://example.org/founding
+  date: 1961-04
+  kind: document
+
+[^retirement]: Retirement announcement
+  url: https://example.org/retirement
+  date: 2016-09-01
+//- live.news
+---
+title: Live: the count
+date: 2025-03-10
+max-source-age-days: 1
+---
+
+Turnout was high.[^commission] Polls closed late.[^poll]
+
+[^commission]: Electoral commission
+  url: https://example.org/commission
+  date: 2025-03-10
+
+[^poll]: Exit poll, from the day before
+  url: https://example.org/poll
+  date: 2025-03-08
+//- bad.news
+---
+title: Bad values
+date: 2025-03-10
+updated: last week
+max-source-age-days: a week
+---
+";
+    let without = check(articles);
+    assert!(!without.contains("obituary.news"), "{without}");
+    assert_snapshot!(check(&format!(
+        "//- newsmark.toml\n[sources]\nmax-age-days = 3650\n{articles}"
+    )));
+}

@@ -33,17 +33,25 @@ fn check(cx: &Context, out: &mut Findings) {
         if missing.is_empty() {
             continue;
         }
-        let list = missing
-            .iter()
-            .map(|f| format!("`{f}:`"))
-            .collect::<Vec<_>>()
-            .join(" and ");
-        // Fields present but empty (as a quick fix leaves them) only need filling in.
-        let all_present = missing.iter().all(|f| def.field(f).is_some());
-        let what = if all_present {
-            format!("an empty {list}: fill in the value")
-        } else {
-            format!("no {list}: add the missing field lines")
+        // Fields absent and fields present but empty (as a quick fix leaves them) are named
+        // apart: the first need their lines, the second only a value.
+        let list = |fields: Vec<&str>| {
+            fields
+                .iter()
+                .map(|f| format!("`{f}:`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        let (empty, absent): (Vec<&str>, Vec<&str>) =
+            missing.iter().partition(|f| def.field(f).is_some());
+        let what = match (absent.is_empty(), empty.is_empty()) {
+            (true, _) => format!("an empty {}: fill in the value", list(empty)),
+            (_, true) => format!("no {}: add the missing field lines", list(absent)),
+            _ => format!(
+                "no {}, and an empty {}: add the missing field lines and fill in the values",
+                list(absent),
+                list(empty)
+            ),
         };
         out.push(Finding::new(
             def.label,

@@ -1,10 +1,13 @@
 //! undefined-entity: an `@id` (bare, linked, a speaker or in `by:`) that no definition in the
-//! workspace gives.
+//! workspace gives. When the id is a near miss of a registry entity (`@ECB` for `@ecb`,
+//! `@zelenskiy` for the alias Zelensky), the message asks "did you mean" instead of advising
+//! to define it: the mention is still broken, so it stays this rule's error rather than
+//! becoming a near-miss-name warning.
 
 use super::shared::fix::{
     Edits, Registry, action, adds_definition, append_block, line_ending, one_line, registry,
 };
-use super::shared::near::closest;
+use super::shared::near::{EntitySuggestions, entity_for};
 use super::{
     Action, Context, Diagnostic, Finding, Findings, FixContext, Rule, RuleDef, Scope, Severity,
     Subject,
@@ -24,6 +27,7 @@ pub const RULE: Rule = Rule::new(&RuleDef {
 
 fn check(cx: &Context, out: &mut Findings) {
     let index = cx.ws.index();
+    let mut suggestions = EntitySuggestions::default();
     for (i, mention) in cx.doc.syntax.mentions.iter().enumerate() {
         if index.definitions.contains_key(mention.id.as_str()) {
             continue;
@@ -33,12 +37,20 @@ fn check(cx: &Context, out: &mut Findings) {
             MentionKind::Speaker => "named as a claim's speaker",
             MentionKind::Bare | MentionKind::Link => "mentioned",
         };
+        let advice = match suggestions.get(cx.ws, &mention.id) {
+            Some((other, Some(name))) => format!("did you mean @{other} ({name})?"),
+            Some((other, None)) => format!("did you mean @{other}?"),
+            None => format!(
+                "add `[@{}]: Name` to the registry (e.g. entities.news)",
+                mention.id
+            ),
+        };
         out.push(Finding::new(
             mention.target,
             Subject::Mention(i),
             format!(
-                "entity “{}” is {place} but defined nowhere in the workspace: add `[@{}]: Name` to the registry (e.g. entities.news)",
-                mention.id, mention.id
+                "entity “{}” is {place} but defined nowhere in the workspace: {advice}",
+                mention.id
             ),
         ));
     }
@@ -55,8 +67,7 @@ fn fixes(fx: &FixContext, diagnostic: &Diagnostic) -> Vec<Action> {
     let id = mention.id.as_str();
     let mut out = Vec::new();
 
-    let known = fx.ws.index().definitions.keys().map(String::as_str);
-    if let Some(other) = closest(id, known) {
+    if let Some((other, _)) = entity_for(fx.ws, id) {
         let id_range = TextRange::new(mention.target.end - id.len(), mention.target.end);
         let edits = Edits::default()
             .replace(fx.file, id_range, other.to_string())

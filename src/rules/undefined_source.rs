@@ -29,13 +29,15 @@ fn check(cx: &Context, out: &mut Findings) {
         .collect();
     for (i, citation) in syntax.citations.iter().enumerate() {
         if !defined.contains(citation.id.as_str()) {
+            let id = citation.id.as_str();
+            let advice = match closest(id, defined.iter().copied()) {
+                Some(other) => format!("did you mean [^{other}]?"),
+                None => format!("add a definition `[^{id}]: Title` with url and date"),
+            };
             out.push(Finding::new(
                 citation.range,
                 Subject::Citation(i),
-                format!(
-                    "source “{}” is not defined in this file: add a definition `[^{}]: Title` with url and date",
-                    citation.id, citation.id
-                ),
+                format!("source “{id}” is not defined in this file: {advice}"),
             ));
         }
     }

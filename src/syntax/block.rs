@@ -4,7 +4,7 @@
 use super::{
     ARTICLE_STATUSES, BlockKind, Definition, DefinitionKind, ENTITY_KINDS, Field, FrontMatter,
     FrontMatterEntry, Mention, MentionKind, ProseBlock, SOURCE_KINDS, Spanned, SyntaxFile,
-    TextRange, id_len, inline, is_valid_id, parser::Parser,
+    TextRange, id_len, inline, is_valid_id, near::unknown_value, parser::Parser,
 };
 
 #[derive(Clone, Copy, Debug)]
@@ -286,19 +286,28 @@ fn check_front_matter_value(p: &mut Parser, key: &str, value: &Spanned) {
     match key {
         "status" if !ARTICLE_STATUSES.contains(&value.text.as_str()) => p.error(
             value.range,
-            format!(
-                "unknown status “{}”: use one of {}",
-                value.text,
-                ARTICLE_STATUSES.join(", ")
-            ),
+            unknown_value("status", &value.text, ARTICLE_STATUSES, &[]),
         ),
-        "date" if !is_date(&value.text, false) => p.error(
+        "date" | "updated" if !is_date(&value.text, false) => p.error(
             value.range,
             format!(
-                "date “{}” is not a date: write it as YYYY-MM-DD",
+                "{key} “{}” is not a date: write it as YYYY-MM-DD",
                 value.text
             ),
         ),
+        "max-source-age-days"
+            if value.text.is_empty()
+                || !value.text.bytes().all(|b| b.is_ascii_digit())
+                || value.text.parse::<u32>().is_err() =>
+        {
+            p.error(
+                value.range,
+                format!(
+                    "max-source-age-days “{}” is not a number of days: write a whole number, such as 7",
+                    value.text
+                ),
+            )
+        }
         _ => {}
     }
 }
@@ -594,11 +603,7 @@ fn check_field_value(p: &mut Parser, index: usize, key: &str, value: &Spanned) {
     match (kind, key) {
         (_, "kind") if !allowed_kinds.contains(&value.text.as_str()) => p.error(
             value.range,
-            format!(
-                "unknown kind “{}”: use one of {}",
-                value.text,
-                allowed_kinds.join(", ")
-            ),
+            unknown_value("kind", &value.text, allowed_kinds, &[]),
         ),
         (DefinitionKind::Source, "date" | "accessed") if !is_date(&value.text, true) => p.error(
             value.range,

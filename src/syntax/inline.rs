@@ -1,11 +1,22 @@
 //! Inline constructs inside one prose block: code spans, comments (and suppressions), URLs,
 //! mentions, citations, links and claim spans.
 
+use super::near::{closest_word, unknown_value};
 use super::parser::Parser;
 use super::{
     Citation, ClaimSpan, ClaimStatus, Mention, MentionKind, Spanned, Suppression, SuppressionKind,
     TextRange, attribute_tokens, id_len, opens_mention,
 };
+
+/// Words for a claim's status with the sense of a valid one, which spelling alone would not
+/// find (it would offer `unverified` for `verified`).
+const STATUS_SYNONYMS: &[(&str, &str)] = &[
+    ("verified", "confirmed"),
+    ("unconfirmed", "unverified"),
+    ("alleged", "reported"),
+    ("contested", "disputed"),
+    ("untrue", "false"),
+];
 
 /// Mask bytes, see [`super::SyntaxFile::prose_mask`].
 const MENTION: u8 = b'E';
@@ -335,10 +346,19 @@ impl Scanner<'_, '_> {
             "enable" => SuppressionKind::Enable,
             other => {
                 let at = body_start + "newsmark-".len();
+                // ESLint's `disable-line` silences its own line; the nearest here is the next.
+                let synonyms = [("disable-line", "disable-next-line")];
+                let hint = synonyms
+                    .iter()
+                    .find(|(word, _)| *word == other)
+                    .map(|(_, valid)| *valid)
+                    .or_else(|| closest_word(other, &["disable-next-line", "disable", "enable"]))
+                    .map(|valid| format!("did you mean “newsmark-{valid}”? Use"))
+                    .unwrap_or_else(|| "use".to_string());
                 self.p.error(
                     TextRange::new(body_start, at + other.len()),
                     format!(
-                        "unknown directive “newsmark-{other}”: use newsmark-disable-next-line, newsmark-disable or newsmark-enable"
+                        "unknown directive “newsmark-{other}”: {hint} newsmark-disable-next-line, newsmark-disable or newsmark-enable"
                     ),
                 );
                 return;
@@ -596,13 +616,11 @@ impl Scanner<'_, '_> {
             if key.text == "status" {
                 match ClaimStatus::parse(&value.text) {
                     Some(status) => claim.status = Some((status, value.range)),
-                    None => self.p.error(
-                        value.range,
-                        format!(
-                            "unknown status “{}”: use one of confirmed, reported, disputed, unverified, false",
-                            value.text
-                        ),
-                    ),
+                    None => {
+                        let valid = ClaimStatus::ALL.map(|(name, _)| name);
+                        let message = unknown_value("status", &value.text, &valid, STATUS_SYNONYMS);
+                        self.p.error(value.range, message)
+                    }
                 }
                 return;
             }

@@ -10,6 +10,7 @@
 mod block;
 mod inline;
 pub mod line_index;
+pub mod near;
 mod parser;
 
 pub use compact_str::CompactString;
@@ -269,7 +270,15 @@ pub const SOURCE_KINDS: &[&str] = &[
 ];
 pub const ENTITY_FIELDS: &[&str] = &["kind", "role", "description", "aliases", "wikidata", "url"];
 pub const SOURCE_FIELDS: &[&str] = &["url", "date", "by", "kind", "accessed", "archive"];
-pub const FRONT_MATTER_KEYS: &[&str] = &["title", "date", "byline", "desk", "status"];
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "byline",
+    "desk",
+    "status",
+    "updated",
+    "max-source-age-days",
+];
 pub const ARTICLE_STATUSES: &[&str] = &["draft", "review", "published"];
 
 /// Whether `id` follows the id rule: `[A-Za-z0-9][A-Za-z0-9_-]*`, not ending in `-` or `_`.

@@ -2,6 +2,7 @@
 //! (definitions by id, and a matcher for names and aliases) built over all of them.
 
 pub mod load;
+pub mod near;
 
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
@@ -169,6 +170,8 @@ struct Definitions {
     /// One entry per defined entity, side by side in memory: scanning 100,000 entities this
     /// way takes milliseconds, where following each definition into its document took 150 ms.
     completion_keys: Arc<Vec<CompletionKey>>,
+    /// The names as near-miss lookups find them, built on first use.
+    near: OnceLock<near::NearNames>,
 }
 
 /// Lower case, a character at a time (as completion compares queries), not `str::to_lowercase`
@@ -369,6 +372,7 @@ impl Definitions {
             name_starts,
             patterns,
             completion_keys: Arc::new(completion_keys),
+            near: OnceLock::new(),
         }
     }
 }
@@ -400,6 +404,26 @@ fn remove_mentions(map: &mut Mentions, file: FileId, mentions: &[crate::syntax::
 }
 
 impl EntityIndex {
+    /// The entity names and aliases, indexed for near misses (see [`near::NearNames`]); the
+    /// numbers its lookups return are for [`EntityIndex::name`].
+    pub fn near_names(&self) -> &near::NearNames {
+        self.names.near.get_or_init(|| {
+            near::NearNames::build(
+                self.names
+                    .patterns
+                    .par_iter()
+                    .map(|(name, _)| name.as_str()),
+            )
+        })
+    }
+
+    /// A name or alias from a [`EntityIndex::near_names`] lookup, and the ids of the entities
+    /// that carry it (in id order).
+    pub fn name(&self, index: u32) -> (&str, &[String]) {
+        let (name, ids) = &self.names.patterns[index as usize];
+        (name, ids)
+    }
+
     /// Whole-word, case-sensitive occurrences of known names in `range` of `text`.
     pub fn find_names(&self, text: &str, range: crate::syntax::TextRange) -> Vec<NameMatch<'_>> {
         if self.names.names.is_empty() {
