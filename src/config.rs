@@ -548,7 +548,7 @@ mod tests {
         };
         assert_eq!(
             message("[numbers]\nexempt-year = true\n"),
-            "unknown field `exempt-year` (did you mean `exempt-years`?), expected one of `exempt-years`, `exempt-dates`, `exempt-times`, `exempt-ordinals`, `exempt-ages`"
+            "unknown field `exempt-year` (did you mean `exempt-years`?), expected one of `exempt-years`, `exempt-dates`, `exempt-times`, `exempt-ordinals`, `exempt-ages`, `exempt-words`, `exempt-patterns`"
         );
         assert!(
             message("[rules]\nunlinked-mention = \"warn\"\n").contains("(did you mean `warning`?)")
@@ -558,7 +558,7 @@ mod tests {
         // Nothing near: serde's message as it is.
         assert_eq!(
             message("[numbers]\nzebra = true\n"),
-            "unknown field `zebra`, expected one of `exempt-years`, `exempt-dates`, `exempt-times`, `exempt-ordinals`, `exempt-ages`"
+            "unknown field `zebra`, expected one of `exempt-years`, `exempt-dates`, `exempt-times`, `exempt-ordinals`, `exempt-ages`, `exempt-words`, `exempt-patterns`"
         );
         let err = Config::parse("[sources]\nmax-age-days = -1\n", Path::new("newsmark.toml"))
             .unwrap_err();
