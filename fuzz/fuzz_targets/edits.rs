@@ -2,8 +2,18 @@
 //! strings) are applied to a String one at a time, and after each the document is replaced in
 //! the same workspace with `set_document` (as the language server does on a change). Some edits
 //! go to the entity registry instead, so both index paths (mentions swapped in place, index
-//! rebuilt) are taken. At the end the diagnostics of the article must equal those of a fresh
-//! workspace built from the final texts: same rule, range and message.
+//! rebuilt) are taken. After the first text, after every edit that asks for it, and at the
+//! end, the entity index is built (as a request would build it) and must hold exactly the
+//! definitions and mentions of the documents ([`assert_index_matches_documents`]). At the end
+//! the diagnostics of the article must also equal those of a fresh workspace built from the
+//! final texts: same rule, range and message.
+//!
+//! The intermediate texts are not run through `rules::check`: only the index carries state
+//! from one edit to the next, and it is compared with the documents after each step that asks
+//! for it. The rules themselves see one document and the index, and a text that fails them
+//! midway fails them as the final text too (the fuzzer gets there by dropping the edits after
+//! it); `parse_and_check` runs them on arbitrary texts. Checking the diagnostics of every step
+//! that asked for it was about a third of this target's time (docs/reliability.md, Speed).
 //!
 //! The fresh workspace (the oracle) is a clone of the final registry indexed on its own in a
 //! new workspace, kept per process for the last few registry texts
@@ -15,27 +25,36 @@
 //! definitions keeps the registry's definitions and names (the same ones a build from both
 //! documents makes, as only entity definitions count) and adds its mentions to the
 //! registry's, in file order, as a whole build does. An article with entity definitions drops
-//! them, so `check` builds them from both documents. The incremental workspace under test is
-//! made and edited exactly as before.
+//! them, so `check` builds them from both documents.
 //!
 //! Input: `initial article bytes` [`0x00` `edit bytes`]. The part before the first NUL is the
 //! initial text (lossy UTF-8), so plain `.news` files are valid seeds; the rest is decoded by
-//! `arbitrary` into at most 32 edits.
+//! `arbitrary` into at most [`MAX_EDITS`] edits. `run.sh` runs this target with
+//! `-max_len=2048`.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use newsmark::workspace::Document;
+use std::collections::BTreeMap;
+
+use newsmark::syntax::DefinitionKind;
+use newsmark::workspace::{Document, Workspace};
 
 mod common;
+
+/// Edits per input. Sixteen leave room for every kind of step (article or registry edited,
+/// entity definitions changed or not, index built or not) to follow every other; 32 cost a
+/// fifth of the executions (docs/reliability.md, Speed).
+const MAX_EDITS: usize = 16;
 
 #[derive(Arbitrary, Debug)]
 struct Edit {
     start: u16,
     len: u8,
     insert: String,
-    /// Run `check` after this step too (builds the lazily kept index mid-sequence).
-    check: bool,
+    /// After this step, build the lazily kept index (as a request would) and compare it with
+    /// the documents ([`assert_index_matches_documents`]).
+    check_index: bool,
     /// Edit the registry instead of the article.
     registry: bool,
 }
@@ -46,25 +65,61 @@ fn apply(text: &mut String, edit: &Edit) {
     text.replace_range(start..end, &edit.insert);
 }
 
+/// Builds the workspace's entity index, as a request after this edit would, and compares
+/// what it holds with what its documents define and mention: the definitions of each id in
+/// file order, and the mentions of each id (the incremental updates append a file's
+/// mentions after the others', so they are compared as sets).
+fn assert_index_matches_documents(ws: &Workspace) {
+    type Refs = BTreeMap<String, Vec<(u32, usize)>>;
+    let mut definitions = Refs::new();
+    let mut mentions = Refs::new();
+    for (file, doc) in ws.documents() {
+        for (i, def) in doc.syntax.definitions.iter().enumerate() {
+            if def.kind == DefinitionKind::Entity && def.has_valid_id() {
+                let refs = definitions.entry(def.id.text.clone()).or_default();
+                refs.push((file.0, i));
+            }
+        }
+        for (i, mention) in doc.syntax.mentions.iter().enumerate() {
+            let refs = mentions.entry(mention.id.to_string()).or_default();
+            refs.push((file.0, i));
+        }
+    }
+    let index = ws.index();
+    let indexed_definitions: Refs = index
+        .definitions
+        .iter()
+        .map(|(id, refs)| {
+            (
+                id.clone(),
+                refs.iter().map(|r| (r.file.0, r.index)).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        indexed_definitions, definitions,
+        "entity definitions in the index"
+    );
+    let indexed_mentions: Refs = index
+        .mentions
+        .iter()
+        .map(|(id, refs)| {
+            let mut refs: Vec<_> = refs.iter().map(|r| (r.file.0, r.index)).collect();
+            refs.sort_unstable();
+            (id.clone(), refs)
+        })
+        .collect();
+    assert_eq!(indexed_mentions, mentions, "mentions in the index");
+}
+
 fuzz_target!(
-    init: {
-        // The index builds its two halves with `rayon::join` and its automata with a parallel
-        // iterator. From a thread outside rayon's pool, each of these is a job handed to a
-        // pool thread and a wait for it (futex wake-ups, yields): over a tenth of every
-        // execution, with nothing to gain on one core. The fuzzing thread is made the pool's
-        // only thread, so the same code runs inline.
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .use_current_thread()
-            .build_global()
-            .expect("the global pool is not built before the first input");
-    },
+    init: common::run_rayon_inline(),
     |data: &[u8]| {
     let split = data.iter().position(|&b| b == 0).unwrap_or(data.len());
     let mut text = String::from_utf8_lossy(&data[..split]).into_owned();
     let mut u = Unstructured::new(data.get(split + 1..).unwrap_or(&[]));
     let mut edits = Vec::new();
-    while !u.is_empty() && edits.len() < 32 {
+    while !u.is_empty() && edits.len() < MAX_EDITS {
         match Edit::arbitrary(&mut u) {
             Ok(e) => edits.push(e),
             Err(_) => break,
@@ -73,7 +128,7 @@ fuzz_target!(
 
     let mut registry = common::REGISTRY.to_string();
     let (mut ws, id) = common::workspace_with(&text);
-    common::assert_ranges_ok(&text, &common::check(&ws, id));
+    assert_index_matches_documents(&ws);
     for edit in &edits {
         if edit.registry {
             apply(&mut registry, edit);
@@ -83,11 +138,12 @@ fuzz_target!(
             let got = ws.set_document(Document::new(common::article_path(), text.clone()));
             assert_eq!(got, id, "the same path must keep its FileId");
         }
-        if edit.check {
-            common::assert_ranges_ok(&text, &common::check(&ws, id));
+        if edit.check_index {
+            assert_index_matches_documents(&ws);
         }
     }
 
+    assert_index_matches_documents(&ws);
     let incremental = common::check(&ws, id);
     common::assert_ranges_ok(&text, &incremental);
     let mut fresh_ws = common::indexed_registry(&registry);

@@ -7,7 +7,9 @@ use libfuzzer_sys::fuzz_target;
 
 mod common;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(
+    init: common::run_rayon_inline(),
+    |data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let text: &str = &text;
 
@@ -35,4 +37,5 @@ fuzz_target!(|data: &[u8]| {
 
     let diags = common::check(&ws, id);
     common::assert_ranges_ok(text, &diags);
-});
+    }
+);
