@@ -1287,10 +1287,12 @@ fn word_numbers(s: &Scanner, block: TextRange) -> Vec<NumberExpr> {
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     };
     let lower = |w: (usize, usize)| s.word(w).to_ascii_lowercase();
+    // The last fragment, ` in `, finds proportions (`one in five`); the others find words.
+    let proportion = FRAGMENTS.len() - 1;
     for (k, finder) in FRAGMENTS.iter().enumerate() {
         for found in finder.find_iter(bytes) {
             let at = block.start + found;
-            if k == 8 {
+            if k == proportion {
                 // `one in five`: a small number, `in`, a number of two to ten.
                 let (Some(prev), Some(next)) =
                     (s.previous_word(at + 1, block.start), s.next_word(at + 3))

@@ -32,7 +32,8 @@ enum SpanCover {
 pub enum Standing {
     /// In a heading: titles are not checked.
     Heading,
-    /// Its sentence cites a source with `[^id]`.
+    /// Its sentence cites a source with `[^id]`, or its attribution runs on from a sentence
+    /// that does (the claim's `sentence` is then that one).
     Cited,
     /// A claim span with a source holds it.
     SourcedSpan,
@@ -322,7 +323,6 @@ const AUXILIARIES: &[&str] = &[
     "repeatedly",
     "once",
     "earlier",
-    "has",
     "who",
 ];
 /// Words too common to tell one speaker from another.
