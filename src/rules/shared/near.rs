@@ -308,13 +308,19 @@ fn folded_difference(window: &Window, name: &str) -> Option<Difference> {
     })
 }
 
-/// What stands between the words of `text`, any run of whitespace read as one space: a name
-/// broken over two lines is spaced as on one.
+/// What stands between the words of `text`, any run of whitespace read as one space (a name
+/// broken over two lines is spaced as on one), any apostrophe as `'` and any hyphen as `-`.
 fn separators(text: &str) -> impl Iterator<Item = char> + '_ {
     let mut last = None;
     text.chars()
         .filter(|c| !c.is_alphanumeric())
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        // Typography is not spelling: curly and straight apostrophes, hyphens of any width.
+        .map(|c| match c {
+            c if c.is_whitespace() => ' ',
+            '’' | '‘' | 'ʼ' => '\'',
+            '‐' | '‑' | '‒' | '–' => '-',
+            c => c,
+        })
         .filter(move |&c| {
             let repeat = c == ' ' && last == Some(' ');
             last = Some(c);
