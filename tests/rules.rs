@@ -472,6 +472,9 @@ fn near_miss_names_across_desks() {
 
 [@krakow]: Kraków
   kind: place
+
+[@obrien]: Conan O'Brien
+  kind: person
 //- business.news
 # Lagarde Holds Rates As Fed Waits
 
@@ -486,7 +489,7 @@ Manchester United beat Manchester City; Real Madrid and Atletico Madrid drew. Ma
 fans sang. The Supreme Courts of three states ruled.
 //- world.news
 The World Health Organisation met in Krakow. Officials in Kharkov, as Russian media call
-Kharkiv, reported shelling.
+Kharkiv, reported shelling. Conan O\u{2019}Brien, typeset with a curly apostrophe, hosted.
 "
     ));
 }

@@ -266,9 +266,9 @@ fn joiner(mask: &str, at: usize) -> Option<usize> {
     match rest {
         [b'\r', b'\n', ..] => Some(2),
         [b' ' | b'\n' | b'\t' | b'-' | b'\'', ..] => Some(1),
-        // U+00A0 no-break space, U+2010 hyphen, U+2019 apostrophe.
+        // U+00A0 no-break space, U+2010 hyphen, U+2011 no-break hyphen, U+2019 apostrophe.
         [0xC2, 0xA0, ..] => Some(2),
-        [0xE2, 0x80, 0x90 | 0x99, ..] => Some(3),
+        [0xE2, 0x80, 0x90 | 0x91 | 0x99, ..] => Some(3),
         _ => None,
     }
 }
@@ -312,7 +312,7 @@ fn joiner_before(bytes: &[u8], floor: usize, end: usize) -> Option<usize> {
         [.., b'\r', b'\n'] => Some(2),
         [.., b' ' | b'\n' | b'\t' | b'-' | b'\''] => Some(1),
         [.., 0xC2, 0xA0] => Some(2),
-        [.., 0xE2, 0x80, 0x90 | 0x99] => Some(3),
+        [.., 0xE2, 0x80, 0x90 | 0x91 | 0x99] => Some(3),
         _ => None,
     }
 }

@@ -67,7 +67,7 @@ fn fixes(fx: &FixContext, diagnostic: &Diagnostic) -> Vec<Action> {
     let id = mention.id.as_str();
     let mut out = Vec::new();
 
-    if let Some((other, _)) = entity_for(fx.ws, id) {
+    if let Some((other, _)) = entity_for(fx.ws, id, true) {
         let id_range = TextRange::new(mention.target.end - id.len(), mention.target.end);
         let edits = Edits::default()
             .replace(fx.file, id_range, other.to_string())

@@ -404,8 +404,8 @@ fn remove_mentions(map: &mut Mentions, file: FileId, mentions: &[crate::syntax::
 }
 
 impl EntityIndex {
-    /// The entity names and aliases, indexed for near misses (see [`near::NearNames`]); the
-    /// numbers its lookups return are for [`EntityIndex::name`].
+    /// The entity names, aliases and ids, indexed for near misses (see
+    /// [`near::NearNames`]); the numbers its name lookups return are for [`EntityIndex::name`].
     pub fn near_names(&self) -> &near::NearNames {
         self.names.near.get_or_init(|| {
             near::NearNames::build(
@@ -413,6 +413,7 @@ impl EntityIndex {
                     .patterns
                     .par_iter()
                     .map(|(name, _)| name.as_str()),
+                self.definitions.keys().map(String::as_str),
             )
         })
     }

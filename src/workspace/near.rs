@@ -17,6 +17,11 @@ pub const SINGLE_WORD_MIN: usize = 7;
 /// Names of more words than this are only found by their folded form.
 const MAX_WORDS: usize = 8;
 
+/// The most candidates a one-letter lookup measures under one key: a key shared by more
+/// names (a registry of `Surname1`, `Surname2` …) says too little to be worth measuring, and
+/// one letter off one of so many names is as likely another of them.
+const CROWDED: usize = 64;
+
 #[derive(Debug, Default)]
 pub struct NearNames {
     /// Key hash → a range of `values`: the name patterns under that key.
@@ -41,6 +46,8 @@ pub struct NearNames {
     /// Bit `n` (63 for any longer): some single-word name of `n` characters is indexed for
     /// one-letter lookups.
     single_lengths: u64,
+    /// The entity ids, for an unknown `@id`'s near misses ([`NearNames::ids_like`]).
+    ids: Vec<Box<str>>,
     /// The most words any name has (at most [`MAX_WORDS`]).
     pub max_words: usize,
 }
@@ -56,6 +63,12 @@ enum Tag {
     Head = 2,
     /// A single-word name's second half, with its length.
     Tail = 3,
+    /// An entity id folded (letters and digits, lower case).
+    Id = 4,
+    /// An id's first half folded, with its length.
+    IdHead = 5,
+    /// An id's second half folded, with its length.
+    IdTail = 6,
 }
 
 fn key<'p>(tag: Tag, n: usize, parts: impl IntoIterator<Item = &'p str>) -> u64 {
@@ -152,8 +165,12 @@ fn halves_of(word: &str, n: usize) -> [u64; 2] {
 }
 
 impl NearNames {
-    /// Indexes `names` (each name once; its position is what lookups return).
-    pub fn build<'a>(names: impl IndexedParallelIterator<Item = &'a str>) -> NearNames {
+    /// Indexes `names` (each name once; its position is what lookups return) and the entity
+    /// `ids`.
+    pub fn build<'a>(
+        names: impl IndexedParallelIterator<Item = &'a str>,
+        ids: impl Iterator<Item = &'a str>,
+    ) -> NearNames {
         type Entry = (
             Vec<u64>,
             Vec<u64>,
@@ -233,6 +250,15 @@ impl NearNames {
             words.extend(member);
             max_words = max_words.max(n);
         }
+        let ids: Vec<Box<str>> = ids.map(Box::from).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let folded = crate::syntax::near::fold(id);
+            let n = folded.chars().count();
+            pairs.push((key(Tag::Id, 0, [folded.as_str()]), i as u32));
+            let (head, tail) = char_split(&folded, half(n));
+            pairs.push((key(Tag::IdHead, n, [head]), i as u32));
+            pairs.push((key(Tag::IdTail, n, [tail]), i as u32));
+        }
         pairs.par_sort_unstable();
         pairs.dedup();
         let mut keys = FxHashMap::default();
@@ -254,6 +280,7 @@ impl NearNames {
             slots,
             prefixes,
             single_lengths,
+            ids,
             max_words,
         }
     }
@@ -262,6 +289,12 @@ impl NearNames {
         self.keys.get(&key).map_or(&[], |&(start, len)| {
             &self.values[start as usize..(start + len) as usize]
         })
+    }
+
+    /// [`get`](NearNames::get) for the one-letter lookups: nothing when the key is crowded.
+    fn get_few(&self, key: u64) -> &[u32] {
+        let found = self.get(key);
+        if found.len() > CROWDED { &[] } else { found }
     }
 
     /// Whether `folded` is a word of some multi-word name, or some whole name folded.
@@ -285,6 +318,36 @@ impl NearNames {
         );
         self.may_be_whole(folded.chars().count(), first, last)
             && self.wholes.contains(&word_hash(folded.as_bytes()))
+    }
+
+    /// Entity id `i` of an [`ids_like`](NearNames::ids_like) lookup.
+    pub fn id(&self, i: u32) -> &str {
+        &self.ids[i as usize]
+    }
+
+    /// The ids that fold to the same letters as `id` (case, `-` and `_` aside) and those
+    /// that may be one edit from it (sharing half of their folded letters, one character
+    /// longer or shorter at most): candidates, for the caller to measure.
+    pub fn ids_like(&self, id: &str) -> (Vec<u32>, Vec<u32>) {
+        let folded = crate::syntax::near::fold(id);
+        let same = self.get(key(Tag::Id, 0, [folded.as_str()])).to_vec();
+        let n = folded.chars().count();
+        let mut near = Vec::new();
+        for m in n.saturating_sub(1).max(1)..=n + 1 {
+            let head_len = half(m);
+            let tail_len = m - head_len;
+            if head_len <= n {
+                let head = char_split(&folded, head_len).0;
+                near.extend_from_slice(self.get_few(key(Tag::IdHead, m, [head])));
+            }
+            if tail_len <= n {
+                let tail = char_split(&folded, n - tail_len).1;
+                near.extend_from_slice(self.get_few(key(Tag::IdTail, m, [tail])));
+            }
+        }
+        near.sort_unstable();
+        near.dedup();
+        (same, near)
     }
 
     /// Whether some name, or some word of a name, starts like `word` (its bytes as written; a
@@ -323,7 +386,7 @@ impl NearNames {
     /// The names of `words.len()` words that equal `words` (folded) except for word `k`,
     /// which has `n` characters there.
     pub fn slot(&self, words: &[&str], k: usize, n: usize) -> &[u32] {
-        self.get(slot_key(words, k, n))
+        self.get_few(slot_key(words, k, n))
     }
 
     /// Single-word names that may be one edit from `word` (folded, `n` characters): those
@@ -338,11 +401,11 @@ impl NearNames {
             let tail_len = m - head_len;
             if head_len <= n {
                 let head = char_split(word, head_len).0;
-                found.extend_from_slice(self.get(key(Tag::Head, m, [head])));
+                found.extend_from_slice(self.get_few(key(Tag::Head, m, [head])));
             }
             if tail_len <= n {
                 let tail = char_split(word, n - tail_len).1;
-                found.extend_from_slice(self.get(key(Tag::Tail, m, [tail])));
+                found.extend_from_slice(self.get_few(key(Tag::Tail, m, [tail])));
             }
         }
         found
@@ -372,7 +435,9 @@ mod tests {
             "Jean-Marie Le Pen",
             "Kyiv",
         ];
-        let near = NearNames::build(names.par_iter().copied());
+        let near = NearNames::build(names.par_iter().copied(), ["blinken", "ssu"].into_iter());
+        assert_eq!(near.ids_like("SSU").0, [1]);
+        assert_eq!(near.ids_like("blinkin").1, [0]);
         assert_eq!(near.max_words, 4);
         assert_eq!(near.full("josegarcia"), [2]);
         assert_eq!(near.full("jeanmarielepen"), [3]);

@@ -308,13 +308,19 @@ fn folded_difference(window: &Window, name: &str) -> Option<Difference> {
     })
 }
 
-/// What stands between the words of `text`, any run of whitespace read as one space: a name
-/// broken over two lines is spaced as on one.
+/// What stands between the words of `text`, any run of whitespace read as one space (a name
+/// broken over two lines is spaced as on one), any apostrophe as `'` and any hyphen as `-`.
 fn separators(text: &str) -> impl Iterator<Item = char> + '_ {
     let mut last = None;
     text.chars()
         .filter(|c| !c.is_alphanumeric())
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        // Typography is not spelling: curly and straight apostrophes, hyphens of any width.
+        .map(|c| match c {
+            c if c.is_whitespace() => ' ',
+            '’' | '‘' | 'ʼ' => '\'',
+            '‐' | '‑' | '‒' | '–' => '-',
+            c => c,
+        })
         .filter(move |&c| {
             let repeat = c == ' ' && last == Some(' ');
             last = Some(c);
@@ -323,19 +329,30 @@ fn separators(text: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 /// A registry entity an unknown `@id` was most likely meant to be, with its name: an id
-/// equal ignoring case, `-` and `_` (`@ECB`); an id at most two edits away (see [`closest`]);
-/// the only entity whose name or alias folds to the same letters (`@european-central-bank`,
-/// `@jose-garcia`) or is one letter off it (`@zelenskiy`).
-pub fn entity_for<'a>(ws: &'a Workspace, id: &str) -> Option<(&'a str, Option<&'a str>)> {
+/// equal ignoring case, `-` and `_` (`@ECB`); an id one edit away, or with `scan`, two (see
+/// [`closest`]; two edits need a pass over every id, so a document's check makes it for its
+/// first few unknown ids only); else the only entity whose name or alias folds to the same
+/// letters (`@european-central-bank`, `@jose-garcia`) or is one letter off it
+/// (`@zelenskiy`).
+pub fn entity_for<'a>(
+    ws: &'a Workspace,
+    id: &str,
+    scan: bool,
+) -> Option<(&'a str, Option<&'a str>)> {
     let index = ws.index();
-    let ids = index.definitions.keys().map(String::as_str);
-    let by_id = ids
-        .clone()
-        .filter(|k| k.len().abs_diff(id.len()) <= 2 && same_letters(k, id))
+    let near = index.near_names();
+    let (same, one_edit) = near.ids_like(id);
+    let by_id = same
+        .iter()
+        .map(|&i| near.id(i))
+        .filter(|k| *k != id)
         .min()
-        .or_else(|| closest(id, ids));
+        .or_else(|| closest(id, one_edit.iter().map(|&i| near.id(i))))
+        .or_else(|| {
+            scan.then(|| closest(id, index.definitions.keys().map(String::as_str)))
+                .flatten()
+        });
     let found = by_id.or_else(|| {
-        let near = index.near_names();
         let one_word = written_words(id).count() == 1;
         let by_name =
             unique(near.full(&fold(id)).iter().map(|&i| index.name(i))).or_else(
@@ -352,16 +369,6 @@ pub fn entity_for<'a>(ws: &'a Workspace, id: &str) -> Option<(&'a str, Option<&'
     Some((found, entity_name(ws, found)))
 }
 
-/// Whether two ids have the same letters and digits, ignoring case, `-` and `_`.
-fn same_letters<'a>(a: &'a str, b: &'a str) -> bool {
-    let letters = |s: &'a str| {
-        s.bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| b.to_ascii_lowercase())
-    };
-    letters(a).eq(letters(b))
-}
-
 /// The canonical name of entity `id`.
 fn entity_name<'a>(ws: &'a Workspace, id: &str) -> Option<&'a str> {
     ws.entity(id)
@@ -370,15 +377,30 @@ fn entity_name<'a>(ws: &'a Workspace, id: &str) -> Option<&'a str> {
         .filter(|n| !n.is_empty())
 }
 
-/// [`entity_for`] over the unknown ids of one document, each looked up once.
+/// How many ids one document's unknown ids may be compared with, all told, in passes over
+/// every id (the two-edit search): an article full of unknown ids next to a registry of
+/// 100,000 entities makes five such passes, not one per id.
+const SCAN_BUDGET: usize = 500_000;
+
+/// [`entity_for`] over the unknown ids of one document, each looked up once, the first ones
+/// (as [`SCAN_BUDGET`] allows, and at most 32) with the pass over every id.
 #[derive(Default)]
 pub struct EntitySuggestions<'a> {
     seen: FxHashMap<&'a str, Option<(&'a str, Option<&'a str>)>>,
+    scans: usize,
 }
 
 impl<'a> EntitySuggestions<'a> {
     pub fn get(&mut self, ws: &'a Workspace, id: &'a str) -> Option<(&'a str, Option<&'a str>)> {
-        *self.seen.entry(id).or_insert_with(|| entity_for(ws, id))
+        if let Some(found) = self.seen.get(id) {
+            return *found;
+        }
+        let ids = ws.index().definitions.len().max(1);
+        let scan = self.scans < 32 && (self.scans + 1) * ids <= SCAN_BUDGET.max(ids);
+        self.scans += usize::from(scan);
+        let found = entity_for(ws, id, scan);
+        self.seen.insert(id, found);
+        found
     }
 }
 
