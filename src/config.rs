@@ -139,7 +139,7 @@ pub struct Numbers {
     pub exempt_ages: bool,
     /// Quantities in words: `doubled`, `two-thirds of`, `one in five`.
     pub exempt_words: bool,
-    /// The house style's numbers that are not claims (`Route \d+`, `^\d{3}-\d{4}$`).
+    /// The house style's numbers that are not claims (`^\d{1,2}-\d{1,2}$` for scores).
     pub exempt_patterns: Patterns,
 }
 
@@ -159,9 +159,9 @@ impl Numbers {
     }
 
     /// `numbers` of `block` in `mask` without those `exempt-patterns` takes out: a pattern
-    /// that matches a number's own text, or whose match in the block covers the number
-    /// (`Route 66`). They are dropped rather than judged exempt: the house style says they are
-    /// not claims at all.
+    /// that matches a number's own text, or whose match in the block covers the number (`the
+    /// 38 to Hackney`). They are dropped rather than judged exempt: the house style says they
+    /// are not claims at all.
     pub fn without_patterned(
         &self,
         mask: &str,

@@ -341,7 +341,7 @@ Five soldiers died.[^gs1] Ten fled.[^ghost] [Twelve were taken]{^GS}.
 fn cite_a_source_after_the_sentence() {
     let fixture = format!(
         "{REGISTRY}//- a.news
-The brigade lost 13 soldiers.[^gs] The staff said 40 tanks were hit. Later the soldiers \"were provided with all the necessary medical care\".
+The brigade lost 13 soldiers.[^gs] Kowalczyk said 40 tanks were hit. Later the soldiers \"were provided with all the necessary medical care\".
 
 The agency confirmed the figure.[^ssu]
 

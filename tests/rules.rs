@@ -374,19 +374,19 @@ cue-patterns = ['\bin a post on\b']
 vague-patterns = ['\bwell-placed (?:figures|people)\b']
 
 [numbers]
-exempt-patterns = ['^\d{3}-\d{4}$', 'Route \d+', '(?i)platform \d+']
+exempt-patterns = ['^\d{1,2}-\d{1,2}$', 'the \d+ to [A-Z]']
 //- article.news
 ---
 title: Route 66 and platform 9 reopen
 ---
 
-In a post on Telegram, the governor put the toll at 14.
+In a post on Telegram, the governor gave a toll of 14 dead.
 
 Well-placed figures expect 3 resignations.
 
 "We are not in a post on anything," the official said of 15 posts.
 
-Call 555-0134 for help. Route 66 is open again, and trains leave from Platform 9.
+Rovers won 2-1 at home. She took the 38 to Hackney every morning.
 
 The route carried 66 buses.
 "#

@@ -545,6 +545,11 @@ impl<'a> Detector<'a> {
         anaphoric: bool,
     ) -> bool {
         let word = |r: &TextRange| &self.mask[r.start..r.end];
+        if matches!(family, Family::Anonymous | Family::Institutional)
+            && self.expectation_without_figure(phrase, sentence)
+        {
+            return false;
+        }
         if family == Family::Anonymous {
             return !anaphoric;
         }
@@ -599,6 +604,27 @@ impl<'a> Detector<'a> {
             return true;
         }
         true
+    }
+
+    /// `Analysts had expected a smaller rise`: an expectation with no figure in its sentence
+    /// is market context, not a claim someone must answer for (`analysts expect growth of
+    /// 1.2%` is).
+    fn expectation_without_figure(&self, phrase: &str, sentence: TextRange) -> bool {
+        let verb = phrase.split_whitespace().next_back().unwrap_or("");
+        let expects = [
+            "expect",
+            "expects",
+            "expected",
+            "predict",
+            "predicts",
+            "predicted",
+        ]
+        .iter()
+        .any(|v| verb.eq_ignore_ascii_case(v));
+        expects
+            && !self.mask.as_bytes()[sentence.start..sentence.end]
+                .iter()
+                .any(u8::is_ascii_digit)
     }
 
     /// Up to `n` words (runs of anything but spaces) right before `at` in the sentence,
