@@ -273,6 +273,7 @@ pub fn find(mask: &str, block: TextRange) -> Vec<NumberExpr> {
                         continue;
                     }
                     Reading::Age => expr.class = NumberClass::Age,
+                    Reading::Time => expr.class = NumberClass::Time,
                 }
                 out.push(expr);
             }
@@ -310,6 +311,9 @@ enum Reading {
     Label,
     /// An age written as a bare number (`Kowalski, 41,`, `at 16`, `aged 18`).
     Age,
+    /// A span of the clock that sets the scene at the start of a sentence (`For 45 minutes`,
+    /// `After 20 minutes,`): a time, as the story's clock times are.
+    Time,
 }
 
 /// Words after which a bare number designates something rather than counts it (`section 12`,
@@ -723,6 +727,9 @@ fn reading(s: &Scanner, floor: usize, expr: &NumberExpr, last: Option<&NumberExp
     if let Some(date) = day_before_a_date(s, end) {
         return date;
     }
+    if scene_setting_span(s, floor, start, end) {
+        return Reading::Time;
+    }
     let value: Option<u32> = text.parse().ok();
     if let Some(word) = previous {
         let w = s.word(word);
@@ -818,6 +825,26 @@ fn reading(s: &Scanner, floor: usize, expr: &NumberExpr, last: Option<&NumberExp
         }
     }
     Reading::Quantity
+}
+
+/// `For 45 minutes it looked grim.`, `After 20 minutes, firefighters…`: seconds, minutes or
+/// hours after a preposition that opens the sentence tell the story's time, as a clock time
+/// does. Elsewhere a span may be the statistic (`patients waited 45 minutes on average`), and
+/// days or years may be the claim (`for 300 days he was held`).
+fn scene_setting_span(s: &Scanner, floor: usize, start: usize, end: usize) -> bool {
+    let Some(before) = s.previous_word(start, floor) else {
+        return false;
+    };
+    is_any(&["for", "after", "within", "over"], s.word(before))
+        && starts_sentence(s, floor, before.0)
+        && s.next_word(end).is_some_and(|w| {
+            is_any(
+                &[
+                    "seconds", "minutes", "minute", "mins", "hours", "hour", "hrs",
+                ],
+                s.word(w),
+            )
+        })
 }
 
 /// `the weekends of 12 and 26 April`: a day joined to a dated day reads as a date too.
@@ -1180,9 +1207,9 @@ fn reads_as_year(s: &Scanner, floor: usize, start: usize, end: usize) -> bool {
         return true;
     }
     // After a possessive: `the city's 2019 law`.
-    if let Some((word_start, _)) = s.previous_word(start, floor)
-        && s.word((word_start, start - 1)) == "s"
-        && matches!(s.prev_char(word_start, floor), Some('\'' | '’'))
+    if let Some(word) = s.previous_word(start, floor)
+        && s.word(word) == "s"
+        && matches!(s.prev_char(word.0, floor), Some('\'' | '’'))
     {
         return true;
     }
@@ -1495,6 +1522,9 @@ mod tests {
         );
         assert_eq!(numbers("a baby 1 month old"), [("1 month old", Age)]);
         assert_eq!(numbers("Many 1990s veterans"), [("1990s", Year)]);
+        // A no-break space before the number is two bytes: found in a soak, where it panicked.
+        assert_eq!(numbers("the city's\u{a0}2019 law"), [("2019", Year)]);
+        assert_eq!(numbers("and e\u{a0}1696 agreed"), [("1696", Plain)]);
     }
 
     #[test]
