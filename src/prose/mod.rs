@@ -5,6 +5,8 @@
 pub mod numbers;
 pub mod sentences;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+
 use crate::syntax::TextRange;
 
 /// Maximal runs of letters and digits (apostrophes split words: `Russia's` is `Russia`, `s`).
@@ -95,17 +97,30 @@ pub fn quotations(mask: &str, block: TextRange) -> Vec<Quotation> {
 /// as regular expressions.
 #[derive(Clone, Debug)]
 pub struct Cues {
-    /// Each cue as its words, lower-cased.
-    phrases: Vec<Vec<String>>,
-    /// For each lower-cased first byte, the phrases whose first word starts with it: a word
-    /// is compared with the few cues sharing its first letter, not with all sixty.
-    by_first_byte: Vec<Vec<usize>>,
+    /// Each cue as its words, lower-cased, and what else decides whether it attributes.
+    phrases: Vec<(Vec<String>, CueKind)>,
+    /// The distinct first words of the cues, found all at once: a sentence is searched for
+    /// them, not read word by word (most sentences hold none).
+    first_words: Option<AhoCorasick>,
+    /// For each first word (its pattern number), the phrases that start with it, in the
+    /// order they were given: the first whose words all follow is the one matched.
+    starting: Vec<Vec<usize>>,
     patterns: Vec<regex::Regex>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CueKind {
+    /// Attributes wherever it stands.
+    Plain,
+    /// `told`: not after `was` or `were` (`passengers were told to wait`).
+    Told,
+    /// One of [`EVENT_CUES`]: only when its subject can be a source.
+    Event,
 }
 
 impl Cues {
     pub fn new<'a>(cues: impl IntoIterator<Item = &'a str>) -> Cues {
-        let phrases = cues
+        let phrases: Vec<(Vec<String>, CueKind)> = cues
             .into_iter()
             .map(|cue| {
                 cue.split_whitespace()
@@ -113,14 +128,44 @@ impl Cues {
                     .collect::<Vec<_>>()
             })
             .filter(|words| !words.is_empty())
-            .collect::<Vec<Vec<String>>>();
-        let mut by_first_byte = vec![Vec::new(); 256];
-        for (k, phrase) in phrases.iter().enumerate() {
-            by_first_byte[phrase[0].as_bytes()[0].to_ascii_lowercase() as usize].push(k);
+            .map(|words| {
+                let kind = match words.as_slice() {
+                    [told] if told == "told" => CueKind::Told,
+                    [word] if EVENT_CUES.contains(&word.as_str()) => CueKind::Event,
+                    _ => CueKind::Plain,
+                };
+                (words, kind)
+            })
+            .collect();
+        let mut firsts: Vec<&str> = Vec::new();
+        let mut starting: Vec<Vec<usize>> = Vec::new();
+        for (k, (words, _)) in phrases.iter().enumerate() {
+            let first = words[0].as_str();
+            match firsts.iter().position(|f| *f == first) {
+                Some(at) => starting[at].push(k),
+                None => {
+                    firsts.push(first);
+                    starting.push(vec![k]);
+                }
+            }
         }
+        // Leftmost-longest: of `report` and `reports`, the whole word.
+        let first_words = (!firsts.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    // A few dozen words: a full DFA is small, and the fastest to run over
+                    // every sentence (case-insensitive, they leave no literal prefilter).
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&firsts)
+                    .ok()
+            })
+            .flatten();
         Cues {
             phrases,
-            by_first_byte,
+            first_words,
+            starting,
             patterns: Vec::new(),
         }
     }
@@ -141,30 +186,48 @@ impl Cues {
             let at = skip.partition_point(|s| s.start <= w.start);
             at > 0 && skip[at - 1].contains_range(*w)
         };
-        let words: Vec<TextRange> = words(mask, range).filter(|w| !skipped(w)).collect();
         let mut found = Vec::new();
-        let mut i = 0;
-        while i < words.len() {
-            let first = mask.as_bytes()[words[i].start].to_ascii_lowercase() as usize;
-            let matched = self.by_first_byte[first]
-                .iter()
-                .map(|&k| &self.phrases[k])
-                .find(|phrase| {
-                    phrase.len() <= words.len() - i
-                        && phrase
-                            .iter()
-                            .zip(&words[i..])
-                            .all(|(cue, w)| mask[w.start..w.end].eq_ignore_ascii_case(cue))
-                });
-            match matched {
-                Some(phrase) => {
-                    let last = words[i + phrase.len() - 1];
-                    if attributes(mask, &words[..i], phrase) {
-                        found.push(TextRange::new(words[i].start, last.end));
-                    }
-                    i += phrase.len();
+        if let Some(first_words) = &self.first_words {
+            // Where the last phrase matched ends: phrases do not overlap.
+            let mut resume = range.start;
+            let input = Input::new(mask).range(range.start..range.end);
+            for hit in first_words.find_iter(input) {
+                let first = TextRange::new(hit.start(), hit.end());
+                if first.start < resume
+                    || !word_edge(mask, range.start, first.start, Side::Before)
+                    || !word_edge(mask, range.end, first.end, Side::After)
+                    || skipped(&first)
+                {
+                    continue;
                 }
-                None => i += 1,
+                let followed = self.starting[hit.pattern().as_usize()]
+                    .iter()
+                    .find_map(|&k| {
+                        let (words, kind) = &self.phrases[k];
+                        let mut next =
+                            prose_words(mask, TextRange::new(first.end, range.end), &skipped);
+                        let mut end = first.end;
+                        for cue in &words[1..] {
+                            let w = next.next()?;
+                            if !mask[w.start..w.end].eq_ignore_ascii_case(cue) {
+                                return None;
+                            }
+                            end = w.end;
+                        }
+                        Some((end, *kind))
+                    });
+                if let Some((end, kind)) = followed {
+                    let attributes = kind == CueKind::Plain || {
+                        let before: Vec<TextRange> =
+                            prose_words(mask, TextRange::new(range.start, first.start), &skipped)
+                                .collect();
+                        attributes(mask, &before, kind)
+                    };
+                    if attributes {
+                        found.push(TextRange::new(first.start, end));
+                    }
+                    resume = end;
+                }
             }
         }
         if !self.patterns.is_empty() {
@@ -185,6 +248,31 @@ impl Cues {
         }
         found
     }
+}
+
+/// The words of `range` outside the ranges `skipped` says are skipped.
+fn prose_words<'m>(
+    mask: &'m str,
+    range: TextRange,
+    skipped: &'m impl Fn(&TextRange) -> bool,
+) -> impl Iterator<Item = TextRange> + 'm {
+    words(mask, range).filter(move |w| !skipped(w))
+}
+
+enum Side {
+    Before,
+    After,
+}
+
+/// Whether a word may start (`Before`) or end (`After`) at `at`: no letter or digit on that
+/// side of it within `bound`, as [`words`] splits them.
+fn word_edge(mask: &str, bound: usize, at: usize, side: Side) -> bool {
+    let neighbour = match side {
+        Side::Before if at > bound => mask[..at].chars().next_back(),
+        Side::After if at < bound => mask[at..].chars().next(),
+        _ => None,
+    };
+    !neighbour.is_some_and(char::is_alphanumeric)
 }
 
 /// Cues that also tell of events: `patients reported headaches`, `shops have announced
@@ -286,17 +374,15 @@ const BETWEEN: &[&str] = &[
 /// after `was` or `were` is told to someone (`passengers were told to wait`), and an event
 /// cue whose subject is a plural of people or things that are no source (`patients reported
 /// headaches`) tells of an event.
-fn attributes(mask: &str, before: &[TextRange], phrase: &[String]) -> bool {
+fn attributes(mask: &str, before: &[TextRange], kind: CueKind) -> bool {
     let mut subject = before.iter().rev().map(|w| &mask[w.start..w.end]);
     let Some(mut previous) = subject.next() else {
         return true;
     };
-    let cue = phrase.join(" ");
-    if cue == "told" {
-        return !matches!(previous, "was" | "were" | "been" | "being" | "be");
-    }
-    if !EVENT_CUES.contains(&cue.as_str()) {
-        return true;
+    match kind {
+        CueKind::Plain => return true,
+        CueKind::Told => return !matches!(previous, "was" | "were" | "been" | "being" | "be"),
+        CueKind::Event => {}
     }
     while BETWEEN.contains(&previous) {
         match subject.next() {
