@@ -57,6 +57,12 @@ bench/lsp_bench.py's):
    (rule, start line:col, end line:col, message, severity) with the server's last diagnostics
    (LSP positions converted to check's 1-based columns in Unicode scalar values).
 
+Request latencies are reported twice: as this client sees them (from the request's write to
+its response's arrival, which includes the time this Python process spends parsing every
+publishDiagnostics that arrives first, on the same cores), and as the server measured them
+(from the `request done` lines of its log, which the soak sets to `NEWSMARK_LOG=debug` unless
+set otherwise): the second is the server's own latency.
+
 Prints a summary table; --json writes the figures; --trace writes every message sent to the
 server as JSON lines (the last 3,000 are also dumped next to the copy when the run fails);
 --keep keeps the copy with the final texts; --only restricts the op mix for investigations.
@@ -1376,6 +1382,8 @@ def run(args, s, out):
     out["registries"] = [str(p.relative_to(copy)) for p in registries]
 
     # 2. The session.
+    # The server's own log at debug level gives each request's time inside the server.
+    os.environ.setdefault("NEWSMARK_LOG", "debug")
     s.client = SoakClient(s, "newsmark", [str(server), "lsp"], str(work), str(work / "server.stderr"))
     initialize(s, copy)
     out["position_encoding"] = s.encoding
@@ -1457,6 +1465,7 @@ def run(args, s, out):
     stderr = (work / "server.stderr").read_bytes().decode("utf-8", "replace")
     if "panicked" in stderr:
         s.failures.append("the server's stderr reports a panic: " + stderr[-1500:])
+    out["server_side"] = server_side_latencies(stderr)
 
     # 5. Final texts and the fresh check.
     for d in s.open_docs:
@@ -1491,6 +1500,22 @@ def percentile(values, p):
     return ordered[int(rank) - 1]
 
 
+REQUEST_DONE = re.compile(r'request done method="?([^" ]+)"?.*?total_us=(\d+)')
+
+
+def server_side_latencies(stderr):
+    """Each request's time inside the server, from its own log (`NEWSMARK_LOG=debug` writes
+    a `request done` line with `total_us`, from the request's arrival to its result): the
+    latency without this client's own costs (Python parsing every publishDiagnostics on the
+    same two cores). Empty when the log is not at debug level."""
+    by_method = collections.defaultdict(list)
+    for m in REQUEST_DONE.finditer(stderr):
+        by_method[m.group(1)].append(int(m.group(2)) / 1e6)
+    return {k: {"count": len(v), "p50_ms": 1000 * percentile(v, 50),
+                "p99_ms": 1000 * percentile(v, 99), "max_ms": 1000 * max(v)}
+            for k, v in by_method.items()}
+
+
 def report(s, out):
     print()
     print(f"newsmark soak: {s.op_index:,} ops, seed {s.args.seed}, {out.get('opened')}, "
@@ -1514,6 +1539,12 @@ def report(s, out):
               f"{1000 * max(every):9.1f}")
     if s.slow:
         print("  slowest: " + ", ".join(f"{m} {1000 * t:.0f} ms (op {o})" for t, m, o in s.slow[:5]))
+    server_side = out.get("server_side") or {}
+    if server_side:
+        print("\nrequests inside the server, from its log (count, p50, p99, max; ms)")
+        for k, v in sorted(server_side.items(), key=lambda x: -x[1]["count"]):
+            print(f"  {v['count']:>8,}  {k:<40} {v['p50_ms']:8.2f} {v['p99_ms']:8.2f} "
+                  f"{v['max_ms']:9.1f}")
     print("\nerror responses by code")
     if not s.errors:
         print("  none")

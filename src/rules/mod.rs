@@ -229,6 +229,14 @@ impl Findings<'_> {
     pub fn push(&mut self, finding: Finding) {
         self.out.push((self.rule, self.severity, finding));
     }
+
+    /// Reports at the rule's severity or `floor`, whichever is more severe: for a finding
+    /// that is broken markup whatever the rule's setting (a near-miss `@id` resolves to
+    /// nothing).
+    pub fn push_at_least(&mut self, floor: Severity, finding: Finding) {
+        self.out
+            .push((self.rule, self.severity.min(floor), finding));
+    }
 }
 
 /// One document of a workspace, as the rules see it, with what several rules share computed
@@ -241,7 +249,11 @@ pub struct Context<'a> {
     pub prose_end: usize,
     attribution: OnceCell<Vec<shared::attribution::Verdict>>,
     vague: OnceCell<Vec<shared::vague::Hit>>,
+    near_ids: OnceCell<NearIds<'a>>,
 }
+
+/// An unknown `@id` of a document → the registry entity it most likely means, with its name.
+pub(crate) type NearIds<'a> = rustc_hash::FxHashMap<&'a str, (&'a str, Option<&'a str>)>;
 
 impl<'a> Context<'a> {
     pub fn new(ws: &'a Workspace, file: FileId) -> Context<'a> {
@@ -252,6 +264,7 @@ impl<'a> Context<'a> {
             prose_end: prose_end(ws, file),
             attribution: OnceCell::new(),
             vague: OnceCell::new(),
+            near_ids: OnceCell::new(),
         }
     }
 
@@ -276,6 +289,31 @@ impl<'a> Context<'a> {
     /// The vague attributions of the document's prose that no citation answers for.
     pub(crate) fn vague(&self) -> &[shared::vague::Hit] {
         self.vague.get_or_init(|| shared::vague::find(self))
+    }
+
+    /// Whether near-miss-name runs, and so reports the near-miss `@id`s that undefined-entity
+    /// otherwise would.
+    pub(crate) fn near_misses_reported(&self) -> bool {
+        self.config().level("near-miss-name") != Some(crate::config::RuleLevel::Off)
+    }
+
+    /// The document's unknown `@id`s that are near misses of registry entities, for
+    /// near-miss-name (which reports them) and undefined-entity (which then does not).
+    pub(crate) fn near_ids(&self) -> &NearIds<'a> {
+        self.near_ids.get_or_init(|| {
+            let index = self.ws.index();
+            let mut suggestions = shared::near::EntitySuggestions::default();
+            let mut out = NearIds::default();
+            for mention in &self.doc.syntax.mentions {
+                let id = mention.id.as_str();
+                if !index.definitions.contains_key(id)
+                    && let Some(found) = suggestions.get(self.ws, id)
+                {
+                    out.insert(id, found);
+                }
+            }
+            out
+        })
     }
 }
 

@@ -5,19 +5,23 @@
 //! Plain text is read as runs of capitalised words (with the particles of names between
 //! them: `Bashar al-Assad`, `Bank of England`), each tried against the registry's
 //! [`NearNames`](crate::workspace::near::NearNames): a few hash probes per capitalised word.
-//! An `@id` that is a near miss is undefined-entity's (it stays an error, with the
-//! suggestion in its message).
+//! An unknown `@id` that is a near miss of a registry entity (`@ECB`, `@castlebridge-rover`)
+//! is reported here too, as an error whatever the rule's severity (the mention resolves to
+//! nothing), with the entity it most likely means; undefined-entity then leaves it alone.
 
-use super::shared::fix::{Edits, action};
-use super::shared::near::{Assessment, NearName, WORD_MIN, Window, assess, assess_text, fold_into};
+use super::shared::fix::{Edits, action, unknown_id_fixes};
+use super::shared::near::{
+    Assessment, Difference, NearName, SUFFIXES, WORD_MIN, Window, assess, assess_text,
+    edit_distance, fold, fold_into, written_words,
+};
 use super::unlinked_mention::linkable;
 use super::{
     Action, Context, Diagnostic, Finding, Findings, FixContext, Rule, RuleDef, Scope, Severity,
     Subject,
 };
 use crate::syntax::{MentionKind, TextRange};
-use crate::workspace::EntityIndex;
-use crate::workspace::near::{NearNames, SINGLE_WORD_MIN};
+use crate::workspace::near::{NearNames, SINGLE_WORD_MIN, folded_words};
+use crate::workspace::{Document, EntityIndex, Workspace};
 
 pub const RULE: Rule = Rule::new(&RuleDef {
     id: "near-miss-name",
@@ -32,10 +36,15 @@ pub const RULE: Rule = Rule::new(&RuleDef {
 
 fn check(cx: &Context, out: &mut Findings) {
     let index = cx.ws.index();
-    if index.definitions.is_empty() || index.near_names().max_words == 0 {
+    if index.definitions.is_empty() {
+        return;
+    }
+    ids(cx, out);
+    if index.near_names().max_words == 0 {
         return;
     }
     links(cx, index, out);
+    let page = page_names(cx.ws, cx.doc);
     let mask = cx.doc.prose_mask();
     let near = index.near_names();
     let mut run = Run::default();
@@ -55,7 +64,7 @@ fn check(cx: &Context, out: &mut Findings) {
             let from = run_start(mask, block.range.start, start);
             at = run.read(mask, from, block.range.end);
             if !run.words.is_empty() {
-                run.names(index, mask, block.range, out);
+                run.names(index, &page, mask, block.range, out);
             }
         }
     }
@@ -474,7 +483,14 @@ impl Run {
     /// Finds the names in the run, left to right, the longest window of words first: a
     /// window that is exactly a name (unlinked-mention's business) or nearly one is taken
     /// whole. Most windows are ruled out by their shape before any word is folded.
-    fn names(&mut self, index: &EntityIndex, mask: &str, block: TextRange, out: &mut Findings) {
+    fn names(
+        &mut self,
+        index: &EntityIndex,
+        page: &[PageName],
+        mask: &str,
+        block: TextRange,
+        out: &mut Findings,
+    ) {
         let near = index.near_names();
         // Most runs are one word that is no name and that no name is one letter from.
         if let [w] = self.words[..]
@@ -505,7 +521,14 @@ impl Run {
                             starts_sentence(mask, block, self.words[i].range.start)
                         })
                 };
-                if !self.may_matter(near, i, j, &mut one_word_edits) {
+                // A run that ends in a near miss of a name on the page (`Hannah Coles` after
+                // `[Hannah Cole](@hannah-cole)`), not part of a longer name.
+                let on_page = j == self.words.len()
+                    && j >= i + 2
+                    && page
+                        .iter()
+                        .any(|p| p.first == (self.words[i].length, self.words[i].first));
+                if !self.may_matter(near, i, j, &mut one_word_edits) && !on_page {
                     continue;
                 }
                 let one_word_edits = one_word_edits();
@@ -527,7 +550,14 @@ impl Run {
                     folded: &words,
                     members: &self.members[i..j],
                 };
-                match assess(index, &window, one_word_edits) {
+                let assessment = match assess(index, &window, one_word_edits) {
+                    Assessment::Nothing if on_page => match page_near_miss(page, &words) {
+                        Some(found) => Assessment::Near(found),
+                        None => continue,
+                    },
+                    assessment => assessment,
+                };
+                match assessment {
                     Assessment::Nothing => continue,
                     Assessment::Exact => {}
                     Assessment::Near(found) => out.push(Finding::new(
@@ -542,6 +572,112 @@ impl Run {
             i = taken.unwrap_or(i + 1);
         }
     }
+}
+
+/// A name or alias (of two words or more) of an entity the document mentions by `@id`. A
+/// writer who spells a name nearly like one already on the page most likely means that one,
+/// so its last word gets a closer look than the whole registry's names can have: one letter
+/// off from four letters (`Hannah Coles` for *Hannah Cole*, where a plural or a short word
+/// elsewhere is let be), two off from seven (`Rebecca Thornberry` for *Rebecca Thornbury*).
+struct PageName<'a> {
+    words: Vec<String>,
+    name: &'a str,
+    ids: &'a [String],
+    /// A person's: a letter more at the end is a misspelling (`Hannah Coles`), where for a
+    /// place or an organisation it is a demonym or a plural (`North Korean`).
+    person: bool,
+    /// The first word's length and first letter, folded: what a run's word is tested with
+    /// before any folding.
+    first: (usize, char),
+}
+
+fn page_names<'a>(ws: &'a Workspace, doc: &Document) -> Vec<PageName<'a>> {
+    let index = ws.index();
+    let near = index.near_names();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut out: Vec<PageName> = Vec::new();
+    for mention in &doc.syntax.mentions {
+        if !seen.insert(mention.id.as_str()) {
+            continue;
+        }
+        for (_, def) in ws.entity(&mention.id) {
+            let aliases = def.aliases();
+            let names = std::iter::once(def.name.text.as_str())
+                .chain(aliases.iter().map(|a| a.text.as_str()));
+            for name in names {
+                let words = folded_words(name);
+                if words.len() < 2 || out.iter().any(|p| p.name == name) {
+                    continue;
+                }
+                // The index's own copy of the name, with every entity that carries it.
+                let carried = near
+                    .full(&words.concat())
+                    .iter()
+                    .map(|&i| index.name(i))
+                    .find(|(n, _)| *n == name);
+                if let Some((name, ids)) = carried {
+                    let person = def.field_value("kind") == Some("person");
+                    let first = (
+                        words[0].chars().count(),
+                        words[0].chars().next().unwrap_or(' '),
+                    );
+                    out.push(PageName {
+                        words,
+                        name,
+                        ids,
+                        person,
+                        first,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The name on the page that `folded` (a run's words, folded) nearly spells: every word the
+/// same but the last, and that one close (see [`PageName`]); none when two names would do.
+fn page_near_miss<'a>(page: &[PageName<'a>], folded: &[&str]) -> Option<NearName<'a>> {
+    let m = folded.len();
+    let ours = *folded.last()?;
+    if m < 2 || !ours.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let mut found: Option<NearName> = None;
+    for name in page {
+        if name.words.len() != m || !name.words[..m - 1].iter().eq(&folded[..m - 1]) {
+            continue;
+        }
+        let theirs = name.words[m - 1].as_str();
+        let shorter = ours.chars().count().min(theirs.chars().count());
+        let letters = match edit_distance(ours, theirs) {
+            1 if shorter >= 4 => 1,
+            2 if shorter >= 7 => 2,
+            _ => continue,
+        };
+        if !name.person && suffixed(ours, theirs) {
+            continue;
+        }
+        match &found {
+            Some(other) if other.name != name.name => return None,
+            _ => {
+                found = Some(NearName {
+                    name: name.name,
+                    ids: name.ids,
+                    difference: Difference::Word(letters),
+                })
+            }
+        }
+    }
+    found
+}
+
+/// Whether one of the words is the other with [`SUFFIXES`] after it: a demonym or a plural
+/// (`Korean`, `Koreans` for `Korea`).
+fn suffixed(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    long.strip_prefix(short)
+        .is_some_and(|extra| !extra.is_empty() && extra.chars().all(|c| SUFFIXES.contains(&c)))
 }
 
 /// Whether a word at `at` starts a sentence (and so is capitalised whatever it is): only
@@ -573,6 +709,34 @@ fn message(text: &str, found: &NearName) -> String {
         found.difference.describe(),
         found.name
     )
+}
+
+/// Unknown `@id`s that nearly spell a registry entity's id, name or alias.
+fn ids(cx: &Context, out: &mut Findings) {
+    let near = cx.near_ids();
+    if near.is_empty() {
+        return;
+    }
+    for (i, mention) in cx.doc.syntax.mentions.iter().enumerate() {
+        let Some(&(other, name)) = near.get(mention.id.as_str()) else {
+            continue;
+        };
+        let meant = match name {
+            Some(name) => format!("@{other} ({name})"),
+            None => format!("@{other}"),
+        };
+        out.push_at_least(
+            Severity::Error,
+            Finding::new(
+                mention.target,
+                Subject::Mention(i),
+                format!(
+                    "“@{}” is defined nowhere, but the registry has {meant}: did you mean it?",
+                    mention.id
+                ),
+            ),
+        );
+    }
 }
 
 /// The display text of a link to a known entity, against that entity's own names: `[Antony
@@ -627,13 +791,32 @@ fn display_near_miss<'a>(
     }
 }
 
-/// The registry's spelling, as text or as a link; in a link's display text, the spelling.
+/// The registry's spelling, as text or as a link; in a link's display text, the spelling; for
+/// a near-miss `@id`, the id it means (and, as undefined-entity offers, a definition).
 fn fixes(fx: &FixContext, diagnostic: &Diagnostic) -> Vec<Action> {
     let index = fx.ws.index();
     let range = diagnostic.range;
-    let Assessment::Near(found) = assess_text(index, &fx.text()[range.start..range.end], true)
-    else {
-        return Vec::new();
+    if let Subject::Mention(i) = diagnostic.subject
+        && fx
+            .doc
+            .syntax
+            .mentions
+            .get(i)
+            .is_some_and(|m| m.target == range)
+    {
+        return unknown_id_fixes(fx, i);
+    }
+    let text = &fx.text()[range.start..range.end];
+    let found = match assess_text(index, text, true) {
+        Assessment::Near(found) => found,
+        _ => {
+            let words: Vec<String> = written_words(text).map(fold).collect();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            match page_near_miss(&page_names(fx.ws, fx.doc), &words) {
+                Some(found) => found,
+                None => return Vec::new(),
+            }
+        }
     };
     let replace = |title: String, new_text: String, preferred: bool| {
         let edits = Edits::default()

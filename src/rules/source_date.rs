@@ -4,7 +4,8 @@
 //!
 //! The article's date is its front matter's `date:`; an `updated:` date after it moves the
 //! latest date a source may have. The age limit is `max-source-age-days:` in the front
-//! matter, else `[sources] max-age-days` in newsmark.toml, else none.
+//! matter, else `[sources] max-age-days` in newsmark.toml, else [`LIVE_MAX_AGE_DAYS`] for a
+//! live blog (`format: live-blog`), else none.
 
 use super::{Context, Finding, Findings, Rule, RuleDef, Scope, Severity, Subject, no_fixes};
 use crate::syntax::{DefinitionKind, TextRange};
@@ -23,6 +24,19 @@ pub const RULE: Rule = Rule::new(&RuleDef {
 /// Days a source may be dated after its article: one, for time zones (a source dated the
 /// next day where it was issued may be older than an article dated in New York).
 const GRACE_DAYS: i64 = 1;
+
+/// How old a live blog's sources may be unless it says otherwise: live copy cites what
+/// happens now, and a source a month older than the blog is stale or, most often, dated with
+/// last year's year. Background that old belongs in a linked explainer.
+const LIVE_MAX_AGE_DAYS: u32 = 30;
+
+/// Whether the front matter's `format:` says the article is a live blog.
+fn is_live_blog(front: &crate::syntax::FrontMatter) -> bool {
+    front.get("format").is_some_and(|f| {
+        let f = f.text.trim().to_ascii_lowercase();
+        matches!(f.as_str(), "live-blog" | "liveblog" | "live blog" | "live")
+    })
+}
 
 fn check(cx: &Context, out: &mut Findings) {
     let Some(front) = &cx.doc.syntax.front_matter else {
@@ -51,6 +65,9 @@ fn check(cx: &Context, out: &mut Findings) {
             cx.config()
                 .max_source_age_days
                 .map(|d| (d, "`max-age-days` in newsmark.toml"))
+        })
+        .or_else(|| {
+            is_live_blog(front).then_some((LIVE_MAX_AGE_DAYS, "a live blog (`format: live-blog`)"))
         });
     for (i, def) in cx.doc.syntax.definitions.iter().enumerate() {
         if def.kind != DefinitionKind::Source || !def.has_valid_id() {

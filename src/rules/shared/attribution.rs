@@ -250,6 +250,28 @@ impl<'a> Tables<'a> {
     }
 }
 
+/// Whether an attributing phrase (a cue, a vague phrase) speaks for a claim of its sentence:
+/// always, unless the phrase comes after the claim inside a relative clause of its own (`lost two-thirds of its seats,
+/// a collapse that critics say reflects anger`; `rose 5%, which experts believe will hurt`):
+/// what that clause says is the critics', the number before it nobody's. A reporting clause
+/// after the claim (`40 died, sources said`) speaks for it.
+pub(crate) fn speaks_for(mask: &str, phrase: TextRange, claim: TextRange) -> bool {
+    if claim.end > phrase.start {
+        return true;
+    }
+    let between = &mask[claim.end..phrase.start];
+    let Some(boundary) = between.rfind([',', ';', '—', '–', '(']) else {
+        return true;
+    };
+    !between[boundary..]
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| {
+            ["that", "which", "who", "whom", "whose"]
+                .iter()
+                .any(|r| w.eq_ignore_ascii_case(r))
+        })
+}
+
 /// Whether the sentence starts with one of its quotations of speech: `"Every week costs
 /// money."` runs on from the speaker before; `Later the soldiers "were provided…"` does not.
 fn opens_with_quotation(mask: &str, sentence: TextRange, speech: &[&Quotation]) -> bool {
@@ -539,6 +561,13 @@ impl<'a> Judge<'a> {
                     if exempt {
                         return Standing::Exempt;
                     }
+                    // A cue after the claim, in a relative clause of its own, is someone
+                    // speaking of something else (`lost two-thirds of its seats, a collapse
+                    // that critics say reflects anger`).
+                    let attributed = attributed.filter(|a| match a.standing {
+                        Standing::Cue(cue) => speaks_for(mask, cue, range),
+                        _ => true,
+                    });
                     match (attributed, cover) {
                         (Some(a), _) => a.standing,
                         (None, SpanCover::Speaker) => Standing::Speaker,

@@ -16,7 +16,8 @@ use std::path::PathBuf;
 use rustc_hash::FxHashMap;
 
 use crate::rules::Diagnostic;
-use crate::syntax::{Definition, DefinitionKind, TextRange};
+use crate::rules::shared::near::entity_for;
+use crate::syntax::{Definition, DefinitionKind, MentionKind, TextRange};
 use crate::workspace::{Document, FileId, Workspace};
 
 /// Where new entity definitions go when the workspace has no registry yet: this file name, at
@@ -363,6 +364,87 @@ impl<'a> FixContext<'a> {
             new_text: new_text.to_string(),
         }
     }
+}
+
+/// For the unknown id of mention `i`: the near-miss id the workspace defines (preferred),
+/// then a definition skeleton in the registry, or in this file. near-miss-name offers the
+/// same for the near misses it reports.
+pub fn unknown_id_fixes(fx: &FixContext, i: usize) -> Vec<Action> {
+    let Some(mention) = fx.doc.syntax.mentions.get(i) else {
+        return Vec::new();
+    };
+    let id = mention.id.as_str();
+    let mut out = Vec::new();
+
+    if let Some((other, _)) = entity_for(fx.ws, id, true) {
+        let id_range = TextRange::new(mention.target.end - id.len(), mention.target.end);
+        let edits = Edits::default()
+            .replace(fx.file, id_range, other.to_string())
+            .finish(fx.ws);
+        let mut fix = action(format!("Change to @{other}"), edits);
+        fix.preferred = true;
+        out.push(fix);
+    }
+
+    let name = match mention.kind {
+        MentionKind::Link => {
+            let head = &fx.text()[mention.range.start..mention.target.start];
+            let display = head
+                .rfind("](")
+                .map(|close| one_line(&head[1..close]))
+                .unwrap_or_default();
+            if display.is_empty() {
+                id.to_string()
+            } else {
+                display
+            }
+        }
+        _ => id.to_string(),
+    };
+    let skeleton = |eol: &str| format!("[@{id}]: {name}{eol}  kind: {eol}");
+
+    match registry(fx.ws) {
+        Registry::Existing(registry) if registry == fx.file => {}
+        Registry::Existing(registry) => {
+            let doc = fx.ws.document(registry);
+            let eol = line_ending(&doc.text);
+            let (at, text) = append_block(&doc.text, eol, &skeleton(eol));
+            if adds_definition(doc, at, &text, DefinitionKind::Entity, id) {
+                let edits = Edits::default().insert(registry, at, text).finish(fx.ws);
+                let title = format!("Define @{id} in {}", fx.shown_path(&doc.path));
+                out.push(action(title, edits));
+            }
+        }
+        Registry::New(path) => {
+            let mut fix = action(
+                format!("Define @{id} in {}", fx.shown_path(&path)),
+                Vec::new(),
+            );
+            fix.create_files.push((path, skeleton(fx.eol)));
+            out.push(fix);
+        }
+    }
+
+    let last_entity = fx
+        .doc
+        .syntax
+        .definitions
+        .iter()
+        .filter(|d| d.kind == DefinitionKind::Entity)
+        .max_by_key(|d| d.range.end);
+    let (at, text) = match last_entity {
+        Some(def) => {
+            let block = skeleton(fx.eol);
+            let block = block.strip_suffix(fx.eol).unwrap_or(&block);
+            (def.range.end, format!("{0}{0}{block}", fx.eol))
+        }
+        None => append_block(fx.text(), fx.eol, &skeleton(fx.eol)),
+    };
+    if adds_definition(fx.doc, at, &text, DefinitionKind::Entity, id) {
+        let edits = Edits::default().insert(fx.file, at, text).finish(fx.ws);
+        out.push(action(format!("Define @{id} in this file"), edits));
+    }
+    out
 }
 
 #[cfg(test)]

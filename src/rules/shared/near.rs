@@ -20,7 +20,7 @@ pub const NAME_MIN: usize = 5;
 
 /// One letter more at the end that makes a word of a name another word: a plural, a
 /// demonym, a feminine form (`Blinkens`, `Korean`, `Israeli`, `Petrova`).
-const SUFFIXES: &[char] = &['s', 'n', 'i', 'a'];
+pub const SUFFIXES: &[char] = &['s', 'n', 'i', 'a'];
 
 /// How text differs from the registry name it nearly spells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub enum Difference {
     },
     /// This many words differ by one letter each (an edit or a swap).
     Letters(usize),
+    /// One word differs by this many letters (a name already on the page, misspelt).
+    Word(usize),
 }
 
 impl Difference {
@@ -57,6 +59,8 @@ impl Difference {
             }
             Difference::Letters(1) => "by one letter".to_string(),
             Difference::Letters(n) => format!("by one letter in each of {n} words"),
+            Difference::Word(1) => "by one letter".to_string(),
+            Difference::Word(_) => "by two letters".to_string(),
         }
     }
 }
@@ -106,7 +110,7 @@ pub fn assess_text<'a>(index: &'a EntityIndex, text: &str, one_word_edits: bool)
     assess(index, &window, one_word_edits)
 }
 
-fn written_words(text: &str) -> impl Iterator<Item = &str> {
+pub fn written_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
 }

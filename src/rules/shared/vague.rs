@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use crate::config::RuleLevel;
 use crate::prose::{self, sentences};
 use crate::rules::Context;
-use crate::rules::shared::attribution::Verdict;
+use crate::rules::shared::attribution::{Verdict, speaks_for};
 use crate::syntax::{
     BlockKind, ClaimSpan, DefinitionKind, MentionKind, ProseBlock, SyntaxFile, TextRange,
 };
@@ -323,12 +323,17 @@ pub(crate) fn drop_replaced(cx: &Context, verdicts: &mut Vec<Verdict>) {
     if hits.is_empty() {
         return;
     }
+    let mask = cx.doc.prose_mask();
     verdicts.retain(|v| {
-        let sentence = match v {
-            Verdict::Unattributed(claim) | Verdict::NeedsSource { claim, .. } => claim.sentence,
+        let claim = match v {
+            Verdict::Unattributed(claim) | Verdict::NeedsSource { claim, .. } => claim,
         };
+        let sentence = claim.sentence;
         let at = hits.partition_point(|h| h.range.start < sentence.start);
-        hits.get(at).is_none_or(|h| h.range.start >= sentence.end)
+        !hits[at..]
+            .iter()
+            .take_while(|h| h.range.start < sentence.end)
+            .any(|h| speaks_for(mask, h.range, claim.range))
     });
 }
 
