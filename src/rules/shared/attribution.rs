@@ -251,9 +251,10 @@ impl<'a> Tables<'a> {
 }
 
 /// Whether an attributing phrase (a cue, a vague phrase) speaks for a claim of its sentence:
-/// always, unless the phrase comes after the claim inside a relative clause of its own (`lost two-thirds of its seats,
-/// a collapse that critics say reflects anger`; `rose 5%, which experts believe will hurt`):
-/// what that clause says is the critics', the number before it nobody's. A reporting clause
+/// always, unless the phrase comes after the claim inside a relative clause of its own
+/// (`lost two-thirds of its seats, a collapse that critics say reflects anger`; `rose 5%,
+/// which experts believe will hurt`): what that clause says is the critics', the number
+/// before it nobody's. A reporting clause
 /// after the claim (`40 died, sources said`) speaks for it.
 pub(crate) fn speaks_for(mask: &str, phrase: TextRange, claim: TextRange) -> bool {
     if claim.end > phrase.start {
