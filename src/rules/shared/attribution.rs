@@ -757,7 +757,8 @@ impl<'a> Judge<'a> {
     /// Whether `sentence` names a person or body (a mention, or a capitalised word other
     /// than its first) that the speaker's sentence does not.
     fn names_someone_new(&self, sentence: TextRange, speaker: &Attributed) -> bool {
-        let said_before = self.text[speaker.sentence.start..speaker.sentence.end].to_lowercase();
+        // Lower-cased only once some word names someone: most sentences name no one.
+        let mut said_before: Option<String> = None;
         prose::words(self.mask, sentence).skip(1).any(|w| {
             let word = &self.mask[w.start..w.end];
             let mention = self.mention_at(w);
@@ -768,6 +769,9 @@ impl<'a> Judge<'a> {
                 }
                 None => return false,
             };
+            let said_before = said_before.get_or_insert_with(|| {
+                self.text[speaker.sentence.start..speaker.sentence.end].to_lowercase()
+            });
             prose::words(named, TextRange::new(0, named.len()))
                 .map(|n| named[n.start..n.end].to_lowercase())
                 .filter(|n| n.len() >= 3)
