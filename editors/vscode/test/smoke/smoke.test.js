@@ -98,7 +98,7 @@ function assertServers(count, what) {
 test('the manifest: main exists, activation, contributions', () => {
   assert.equal(manifest.name, 'newsmark');
   assert.equal(manifest.publisher, 'newsmark');
-  assert.deepEqual(manifest.activationEvents, ['onLanguage:newsmark']);
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:newsmark', 'workspaceContains:**/*.news', 'workspaceContains:**/newsmark.toml']);
   assert.equal(typeof extension.activate, 'function');
   assert.equal(typeof extension.deactivate, 'function');
   assert.equal(extension.INSTALL_URL, INSTALL_URL);
