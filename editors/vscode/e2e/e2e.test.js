@@ -57,6 +57,19 @@ function freePort() {
   });
 }
 
+/**
+ * code-server keeps logs and a heartbeat under the XDG directories whatever its other
+ * options say; they go to the test's directory too, so nothing is left in the home directory.
+ */
+function codeServerEnv(dataDir) {
+  return {
+    ...process.env,
+    XDG_DATA_HOME: path.join(dataDir, 'xdg-data'),
+    XDG_CONFIG_HOME: path.join(dataDir, 'xdg-config'),
+    XDG_CACHE_HOME: path.join(dataDir, 'xdg-cache'),
+  };
+}
+
 function codeServerArgs(dataDir) {
   return [
     codeServer,
@@ -114,7 +127,7 @@ before(async () => {
     ),
   );
 
-  execFileSync(process.execPath, [...codeServerArgs(dataDir), '--install-extension', vsix], { stdio: 'pipe' });
+  execFileSync(process.execPath, [...codeServerArgs(dataDir), '--install-extension', vsix], { stdio: 'pipe', env: codeServerEnv(dataDir) });
 
   const port = await freePort();
   // Its own process group (detached), so that code-server, its extension host and the
@@ -130,7 +143,7 @@ before(async () => {
       '--disable-update-check',
       '--disable-getting-started-override',
     ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: codeServerEnv(dataDir) },
   );
   const listening = new Promise((resolve, reject) => {
     const onData = (chunk) => {
