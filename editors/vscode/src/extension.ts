@@ -199,10 +199,12 @@ class ServerManager {
     try {
       await client.dispose(STOP_TIMEOUT_MS);
       this.log.info('newsmark language server stopped.');
-      this.status.set({ kind: 'stopped' });
     } catch (error) {
       // A client that never got running cannot be stopped; there is nothing left to clean up.
       this.log.warn(`Stopping the newsmark language server: ${errorMessage(error)}`);
+    }
+    if (this.status.state.kind !== 'error') {
+      this.status.set({ kind: 'stopped' });
     }
   }
 
