@@ -36,6 +36,8 @@ const LONG = 60_000;
 
 let tmp;
 let workspace;
+let settingsFile;
+let settings;
 let codeServerProcess;
 let codeServerLog = '';
 let browser;
@@ -106,26 +108,21 @@ before(async () => {
   fs.mkdirSync(path.join(dataDir, 'extensions'), { recursive: true });
   // code-server's config of the test's own, so that ~/.config/code-server is neither read nor written.
   fs.writeFileSync(path.join(dataDir, 'config.yaml'), 'auth: none\ncert: false\n');
-  fs.writeFileSync(
-    path.join(dataDir, 'user-data', 'User', 'settings.json'),
-    JSON.stringify(
-      {
-        'newsmark.server.path': server,
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'security.workspace.trust.enabled': false,
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        // Typing in the test must not be completed by guesses: only what the server offers.
-        'editor.acceptSuggestionOnCommitCharacter': false,
-      },
-      null,
-      2,
-    ),
-  );
+  settingsFile = path.join(dataDir, 'user-data', 'User', 'settings.json');
+  settings = {
+    'newsmark.server.path': server,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'security.workspace.trust.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    // Typing in the test must not be completed by guesses: only what the server offers.
+    'editor.acceptSuggestionOnCommitCharacter': false,
+  };
+  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 
   execFileSync(process.execPath, [...codeServerArgs(dataDir), '--install-extension', vsix], { stdio: 'pipe', env: codeServerEnv(dataDir) });
 
@@ -554,4 +551,51 @@ step('newsmark: Restart Server restarts it, and the status bar item follows', as
   // The restarted server publishes the same findings again.
   await until(async () => JSON.stringify(await problems()) === JSON.stringify(expected), 'the findings after the restart');
   await shot('workbench');
+});
+
+/**
+ * Sets `newsmark.server.path` in the Settings editor, as a user does. In a remote window, as
+ * code-server's is, a machine-overridable setting is set on the Remote tab (the machine the
+ * server runs on), which wins over the User value.
+ */
+async function setServerPath(value) {
+  await runCommand('Preferences: Open User Settings');
+  const search = page.locator('.settings-editor .settings-header .suggest-input-container textarea, .settings-editor .settings-header input').first();
+  await search.waitFor({ timeout: 10_000 });
+  await search.fill('newsmark.server.path');
+  await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).first().click();
+  const input = page.locator('.settings-editor .setting-item-contents').filter({ hasText: 'Path to the' }).locator('input').first();
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(value);
+  await input.press('Enter');
+  // The settings file on disk is the proof that the workbench took the value.
+  const machineSettings = path.join(path.dirname(path.dirname(settingsFile)), 'Machine', 'settings.json');
+  const saved = () => {
+    try {
+      return JSON.parse(fs.readFileSync(machineSettings, 'utf8'))['newsmark.server.path'];
+    } catch {
+      return undefined;
+    }
+  };
+  await until(() => saved() === value, 'the setting to be saved', 10_000);
+  await page.keyboard.press('Control+W');
+}
+
+step('a binary that is not there: the status bar item shows the error; the right path brings the server back', async () => {
+  const item = page.locator(STATUS_ITEM);
+  try {
+    await setServerPath('/nonexistent/newsmark');
+    await until(async () => (await item.getAttribute('aria-label')) === 'newsmark language server: error', 'the status item to say error', 30_000);
+    const toast = page.locator('.notification-toast').filter({ hasText: 'language server binary was not found' });
+    await toast.first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(1000);
+    await shot('server-missing');
+    // That one message, not a second about the client that was replaced.
+    const toasts = await page.locator('.notification-toast').evaluateAll((els) => els.map((e) => e.textContent));
+    assert.deepEqual(toasts.filter((t) => /newsmark|notification|failed/i.test(t)).length, 1, JSON.stringify(toasts));
+  } finally {
+    await setServerPath(server);
+  }
+  await until(async () => (await item.getAttribute('aria-label')) === 'newsmark language server: running', 'the status item to say running again', 30_000);
+  await until(async () => JSON.stringify(await problems()) === JSON.stringify(expected), 'the findings from the server started again');
 });

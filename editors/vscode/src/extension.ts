@@ -38,6 +38,8 @@ const SETTINGS_ACTION = 'Open settings';
 class ServerManager {
   private client: LanguageClient | undefined;
   private clientListener: vscode.Disposable | undefined;
+  /** The client a restart asked for is about to replace. */
+  private replacing: LanguageClient | undefined;
   private queue: Promise<void> = Promise.resolve();
   private disposed = false;
 
@@ -52,6 +54,9 @@ class ServerManager {
   }
 
   restart(): Promise<void> {
+    // Marked now, not when the restart runs: the configuration change that asked for it is
+    // being delivered to the client at this very moment (see `middleware` below).
+    this.replacing = this.client;
     return this.enqueue(async () => {
       this.log.info('Restarting the newsmark language server.');
       await this.doStop();
@@ -137,7 +142,19 @@ class ServerManager {
       outputChannel: this.log,
       traceOutputChannel: this.trace,
       errorHandler,
-      middleware: codeLensMiddleware(() => client.protocol2CodeConverter),
+      middleware: {
+        ...codeLensMiddleware(() => client.protocol2CodeConverter),
+        workspace: {
+          // A change of newsmark.server.path restarts the server; the client it replaces would
+          // otherwise try to forward that change while it is being stopped, fail, and show the
+          // failure as a second notification (with a stack trace) next to the real one.
+          didChangeConfiguration: async (sections, next) => {
+            if (this.client === client && this.replacing !== client) {
+              await next(sections);
+            }
+          },
+        },
+      },
       initializationFailedHandler: (error) => {
         this.log.error(`The newsmark language server did not initialize: ${errorMessage(error)}`);
         return false; // no retry; start() fails and that is reported
