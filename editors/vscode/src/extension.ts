@@ -14,8 +14,11 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  State,
 } from 'vscode-languageclient/node';
+import { codeLensMiddleware } from './codeLens';
 import { DEFAULT_SERVER_PATH, errorMessage, isNotFoundError, resolveServerCommand } from './serverPath';
+import { ServerStatus } from './status';
 import { TraceOutputChannel } from './traceChannel';
 
 /** Where the install instructions for the `newsmark` binary are. */
@@ -25,6 +28,8 @@ const CLIENT_ID = 'newsmark';
 const CLIENT_NAME = 'newsmark';
 const LANGUAGE_ID = 'newsmark';
 const STOP_TIMEOUT_MS = 2000;
+const RESTART_COMMAND = 'newsmark.restartServer';
+const SHOW_OUTPUT_COMMAND = 'newsmark.showOutput';
 
 const INSTALL_ACTION = 'Install instructions';
 const SETTINGS_ACTION = 'Open settings';
@@ -32,12 +37,16 @@ const SETTINGS_ACTION = 'Open settings';
 /** Owns the language client; start, stop and restart run one at a time, in order. */
 class ServerManager {
   private client: LanguageClient | undefined;
+  private clientListener: vscode.Disposable | undefined;
+  /** The client a restart asked for is about to replace. */
+  private replacing: LanguageClient | undefined;
   private queue: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly trace: TraceOutputChannel,
+    private readonly status: ServerStatus,
   ) {}
 
   start(): Promise<void> {
@@ -45,6 +54,9 @@ class ServerManager {
   }
 
   restart(): Promise<void> {
+    // Marked now, not when the restart runs: the configuration change that asked for it is
+    // being delivered to the client at this very moment (see `middleware` below).
+    this.replacing = this.client;
     return this.enqueue(async () => {
       this.log.info('Restarting the newsmark language server.');
       await this.doStop();
@@ -69,6 +81,7 @@ class ServerManager {
     if (this.disposed || this.client !== undefined) {
       return;
     }
+    this.status.set({ kind: 'starting' });
     const config = vscode.workspace.getConfiguration('newsmark');
     const setting = config.get<string>('server.path', DEFAULT_SERVER_PATH);
     const resolution = resolveServerCommand(setting, {
@@ -79,6 +92,7 @@ class ServerManager {
     });
     if (!resolution.found) {
       this.log.error(`Cannot start the newsmark language server: ${resolution.reason} (newsmark.server.path is "${resolution.setting}").`);
+      this.status.set({ kind: 'error', reason: `The binary was not found: ${resolution.reason}.` });
       this.reportMissing(resolution.setting);
       return;
     }
@@ -104,10 +118,17 @@ class ServerManager {
         running && defaultHandler !== undefined
           ? defaultHandler.error(error, message, count)
           : { action: ErrorAction.Continue, handled: true },
-      closed: (): CloseHandlerResult | Promise<CloseHandlerResult> =>
-        running && defaultHandler !== undefined && this.client === client
-          ? defaultHandler.closed()
-          : { action: CloseAction.DoNotRestart, handled: true },
+      closed: async (): Promise<CloseHandlerResult> => {
+        if (!running || defaultHandler === undefined || this.client !== client) {
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        const result = await defaultHandler.closed();
+        if (result.action === CloseAction.DoNotRestart) {
+          // vscode-languageclient gives up after the server crashed five times in three minutes.
+          this.status.set({ kind: 'error', reason: 'The server stopped unexpectedly and was not restarted.' });
+        }
+        return result;
+      },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
@@ -121,6 +142,19 @@ class ServerManager {
       outputChannel: this.log,
       traceOutputChannel: this.trace,
       errorHandler,
+      middleware: {
+        ...codeLensMiddleware(() => client.protocol2CodeConverter),
+        workspace: {
+          // A change of newsmark.server.path restarts the server; the client it replaces would
+          // otherwise try to forward that change while it is being stopped, fail, and show the
+          // failure as a second notification (with a stack trace) next to the real one.
+          didChangeConfiguration: async (sections, next) => {
+            if (this.client === client && this.replacing !== client) {
+              await next(sections);
+            }
+          },
+        },
+      },
       initializationFailedHandler: (error) => {
         this.log.error(`The newsmark language server did not initialize: ${errorMessage(error)}`);
         return false; // no retry; start() fails and that is reported
@@ -130,21 +164,40 @@ class ServerManager {
     const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     defaultHandler = client.createDefaultErrorHandler();
     this.client = client;
+    // Follows the client after the start too: a crashed server that vscode-languageclient
+    // restarts goes through Starting to Running again.
+    const stateListener = client.onDidChangeState(({ newState }) => {
+      if (this.client !== client || this.status.state.kind === 'error') {
+        return;
+      }
+      if (newState === State.Starting) {
+        this.status.set({ kind: 'starting' });
+      } else if (newState === State.Running) {
+        this.status.set({ kind: 'running', version: client.initializeResult?.serverInfo?.version });
+      } else {
+        this.status.set({ kind: 'stopped' });
+      }
+    });
+    this.clientListener = stateListener;
     this.log.info(`Starting the newsmark language server: ${command} lsp`);
     try {
       await client.start();
       running = true;
       const info = client.initializeResult?.serverInfo;
+      this.status.set({ kind: 'running', version: info?.version });
       this.log.info(`newsmark language server running${info ? ` (${info.name}${info.version ? ` ${info.version}` : ''})` : ''}.`);
     } catch (error) {
       this.client = undefined;
+      stateListener.dispose();
       await client.dispose().catch(() => undefined);
       if (isNotFoundError(error)) {
         this.log.error(`Cannot start the newsmark language server: ${command} was not found (${errorMessage(error)}).`);
+        this.status.set({ kind: 'error', reason: `${command} was not found.` });
         this.reportMissing(resolution.setting);
       } else {
         // vscode-languageclient has already shown the failure, with a button to this output.
         this.log.error(`The newsmark language server failed to start: ${errorMessage(error)}`);
+        this.status.set({ kind: 'error', reason: `The server failed to start: ${errorMessage(error)}` });
       }
     }
   }
@@ -152,7 +205,12 @@ class ServerManager {
   private async doStop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.clientListener?.dispose();
+    this.clientListener = undefined;
     if (client === undefined) {
+      if (this.status.state.kind !== 'error') {
+        this.status.set({ kind: 'stopped' });
+      }
       return;
     }
     try {
@@ -162,13 +220,16 @@ class ServerManager {
       // A client that never got running cannot be stopped; there is nothing left to clean up.
       this.log.warn(`Stopping the newsmark language server: ${errorMessage(error)}`);
     }
+    if (this.status.state.kind !== 'error') {
+      this.status.set({ kind: 'stopped' });
+    }
   }
 
   private reportMissing(setting: string): void {
     const where = setting.trim() === '' || setting.trim() === DEFAULT_SERVER_PATH ? `"${DEFAULT_SERVER_PATH}" on PATH` : `"${setting}"`;
     void vscode.window
       .showErrorMessage(
-        `newsmark: the language server binary was not found (looked for ${where}). Install newsmark, or set "newsmark.server.path" to the binary, then run "newsmark: Restart server".`,
+        `newsmark: the language server binary was not found (looked for ${where}). Install newsmark, or set "newsmark.server.path" to the binary, then run "newsmark: Restart Server".`,
         INSTALL_ACTION,
         SETTINGS_ACTION,
       )
@@ -187,13 +248,16 @@ let manager: ServerManager | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('newsmark', { log: true });
   const trace = new TraceOutputChannel(log);
-  const serverManager = new ServerManager(log, trace);
+  const status = new ServerStatus(SHOW_OUTPUT_COMMAND, RESTART_COMMAND);
+  const serverManager = new ServerManager(log, trace, status);
   manager = serverManager;
 
   context.subscriptions.push(
     log,
     trace,
-    vscode.commands.registerCommand('newsmark.restartServer', () => serverManager.restart()),
+    status,
+    vscode.commands.registerCommand(RESTART_COMMAND, () => serverManager.restart()),
+    vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => log.show(true)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('newsmark.trace.server')) {
         trace.refresh();

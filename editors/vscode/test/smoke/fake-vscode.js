@@ -102,9 +102,32 @@ class Uri {
 }
 
 const LogLevel = { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 };
+const StatusBarAlignment = { Left: 1, Right: 2 };
+
+class ThemeColor {
+  constructor(id) {
+    this.id = id;
+  }
+}
+
+class MarkdownString {
+  constructor(value = '', supportThemeIcons = false) {
+    this.value = value;
+    this.supportThemeIcons = supportThemeIcons;
+  }
+  appendMarkdown(text) {
+    this.value += text;
+    return this;
+  }
+  appendText(text) {
+    this.value += text.replace(/[\\`*_{}[\]()#+\-.!]/g, '\\$&');
+    return this;
+  }
+}
 
 function createFake() {
-  const record = { messages: [], external: [], commands: new Map(), executed: [], log: [], choices: [] };
+  // statusItems: every status bar item created, as { id, text, tooltip, visible, … }.
+  const record = { messages: [], external: [], commands: new Map(), executed: [], log: [], choices: [], statusItems: [] };
   const settings = new Map();
   const configEmitter = new EventEmitter();
   const procEmitter = new NodeEmitter();
@@ -149,6 +172,9 @@ function createFake() {
     EventEmitter,
     Uri,
     LogLevel,
+    StatusBarAlignment,
+    ThemeColor,
+    MarkdownString,
     env: withStubs('env', {
       appName: 'Fake Code',
       appRoot: '/',
@@ -163,6 +189,28 @@ function createFake() {
     }),
     window: withStubs('window', {
       createOutputChannel: (name) => logChannel(name),
+      createStatusBarItem: (id, alignment, priority) => {
+        const item = {
+          id,
+          alignment,
+          priority,
+          text: '',
+          visible: false,
+          disposed: false,
+          show() {
+            this.visible = true;
+          },
+          hide() {
+            this.visible = false;
+          },
+          dispose() {
+            this.disposed = true;
+            this.visible = false;
+          },
+        };
+        record.statusItems.push(item);
+        return item;
+      },
       showErrorMessage: showMessage('error'),
       showWarningMessage: showMessage('warning'),
       showInformationMessage: showMessage('info'),

@@ -83,6 +83,13 @@ function childServers() {
   return found;
 }
 
+/** The status bar item of the current activation. */
+function statusItem() {
+  const items = fake.record.statusItems.filter((i) => i.id === 'newsmark.status' && !i.disposed);
+  assert.equal(items.length, 1, 'one newsmark status bar item');
+  return items[0];
+}
+
 function assertServers(count, what) {
   const servers = childServers();
   if (servers !== undefined) assert.equal(servers.length, count, `${what}: ${JSON.stringify(servers)}`);
@@ -91,7 +98,7 @@ function assertServers(count, what) {
 test('the manifest: main exists, activation, contributions', () => {
   assert.equal(manifest.name, 'newsmark');
   assert.equal(manifest.publisher, 'newsmark');
-  assert.deepEqual(manifest.activationEvents, ['onLanguage:newsmark']);
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:newsmark', 'workspaceContains:**/*.news', 'workspaceContains:**/newsmark.toml']);
   assert.equal(typeof extension.activate, 'function');
   assert.equal(typeof extension.deactivate, 'function');
   assert.equal(extension.INSTALL_URL, INSTALL_URL);
@@ -101,7 +108,7 @@ test('the manifest: main exists, activation, contributions', () => {
     assert.ok(fs.existsSync(path.join(extensionDir, file)), `${file} is in the extension`);
   }
   assert.equal(manifest.contributes.grammars[0].scopeName, 'text.newsmark');
-  assert.deepEqual(manifest.contributes.commands.map((c) => c.command), ['newsmark.restartServer']);
+  assert.deepEqual(manifest.contributes.commands.map((c) => c.command), ['newsmark.restartServer', 'newsmark.showOutput']);
   const props = manifest.contributes.configuration.properties;
   assert.equal(props['newsmark.server.path'].default, 'newsmark');
   assert.deepEqual(props['newsmark.trace.server'].enum, ['off', 'messages', 'verbose']);
@@ -122,7 +129,17 @@ test('a missing binary: an error with a button to the install instructions, and 
     assert.deepEqual(fake.record.external, [INSTALL_URL]);
     assert.ok(fake.record.log.some((l) => l.startsWith('[error]') && l.includes('/nonexistent/bin/newsmark')), fake.record.log.join('\n'));
     assert.ok(fake.record.commands.has('newsmark.restartServer'));
+    const item = statusItem();
+    assert.equal(item.text, '$(error) newsmark');
+    assert.ok(item.visible);
+    assert.match(item.tooltip.value, /\*\*error\*\*/);
+    assert.match(item.tooltip.value, /nonexistent/);
+    assert.match(item.tooltip.value, /command:newsmark\.restartServer/);
+    assert.deepEqual(item.tooltip.isTrusted, { enabledCommands: ['newsmark.restartServer'] });
+    assert.equal(item.command, 'newsmark.showOutput');
+    assert.equal(item.backgroundColor.id, 'statusBarItem.errorBackground');
   });
+  assert.ok(fake.record.statusItems.every((i) => i.disposed), 'the item goes with the extension');
 });
 
 test('not on PATH: the message says so; "Open settings" opens the setting', async () => {
@@ -162,6 +179,8 @@ test('a binary that is no language server: a start failure is reported', { skip:
     assert.equal(fake.record.messages.length, 1, JSON.stringify(fake.record.messages));
     assert.match(fake.record.messages[0].message, /couldn't create connection to server/);
     assertServers(0, 'no server process left');
+    assert.equal(statusItem().text, '$(error) newsmark');
+    assert.match(statusItem().tooltip.value, /failed to start/);
   });
 });
 
@@ -174,13 +193,28 @@ test('with the newsmark binary: start, trace, restart, stop', { skip: !server &&
     assert.ok(fake.record.log.some((l) => /running \(newsmark/.test(l)), 'serverInfo from initialize');
     assert.equal(fake.record.messages.length, 0, JSON.stringify(fake.record.messages));
     assertServers(1, 'one server process');
+    assert.equal(statusItem().text, '$(check) newsmark');
+    assert.match(statusItem().tooltip.value, /\*\*running\*\*/);
+    assert.equal(statusItem().backgroundColor, undefined);
     assert.ok(!fake.record.log.some((l) => l.startsWith('[trace]') || l.includes('[trace]')), 'no trace while off');
 
     // Tracing follows newsmark.trace.server.
     fake.configure({ 'newsmark.trace.server': 'verbose' });
     fake.record.log.length = 0;
+    // The status bar item goes through stopped and starting to running again.
+    const texts = [];
+    const item = statusItem();
+    let text = item.text;
+    Object.defineProperty(item, 'text', {
+      get: () => text,
+      set: (value) => {
+        text = value;
+        texts.push(value);
+      },
+    });
     await fake.record.commands.get('newsmark.restartServer')();
     await until(() => fake.record.log.some((l) => l.includes('language server running')), 'the restarted server');
+    assert.deepEqual([...new Set(texts)], ['$(circle-slash) newsmark', '$(loading~spin) newsmark', '$(check) newsmark'], 'stopped, starting, running');
     assert.ok(fake.record.log.some((l) => l.includes('newsmark language server stopped')));
     assert.ok(fake.record.log.some((l) => l.includes('[trace]') && l.includes("'initialize")), fake.record.log.join('\n'));
     assertServers(1, 'still one server process after a restart');
