@@ -8,6 +8,7 @@
 //!   diagnostics, lifecycle, debug); edits applied in order, reads on snapshots.
 //! - `indexing`: reading folders in the background; watchers; `newsmark.toml` reports.
 //! - `workers`: the diagnostics and refresh workers.
+//! - `background`: the lower-priority thread the diagnostics worker computes on.
 //! - `context`: the client and the shared state; read requests on snapshots, panics
 //!   contained.
 //! - `state`: what handlers and workers share (the store behind its lock, work queues,
@@ -20,6 +21,7 @@
 //! - `transport`: framing, concurrency and panic containment; generic over the server.
 //! - `logging`: the stderr log (`NEWSMARK_LOG`), panic messages.
 
+mod background;
 mod capabilities;
 mod context;
 mod convert;

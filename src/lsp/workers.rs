@@ -13,6 +13,7 @@ use std::sync::Arc;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
+use super::background::Background;
 use super::convert;
 use super::logging::panic_message;
 use super::snapshot::Snapshot;
@@ -51,6 +52,11 @@ struct Checked {
 
 /// Recomputes diagnostics of dirty documents and publishes those still current.
 pub async fn diagnostics(client: Client, state: Arc<Shared>) {
+    // Analysis runs below the requests' priority (see `background`); where no thread can be
+    // started, on the blocking pool as before.
+    let background = Background::start("newsmark-diagnostics")
+        .inspect_err(|e| tracing::warn!("no background thread for diagnostics: {e}"))
+        .ok();
     loop {
         state.wake.notified().await;
         // Before the dirty documents: a document closed and opened again gets its new
@@ -64,9 +70,13 @@ pub async fn diagnostics(client: Client, state: Arc<Shared>) {
         }
         let snapshot = state.snapshot();
         let worker_state = state.clone();
-        let batch = tokio::task::spawn_blocking(move || check(&worker_state, &snapshot, dirty));
-        // `check` contains its own panics; this is only a runtime shutting down.
-        let Ok((computed, failures)) = batch.await else {
+        let work = move || check(&worker_state, &snapshot, dirty);
+        // `check` contains its own panics; `None` is only a runtime shutting down.
+        let batch = match &background {
+            Some(background) => background.run(work).await,
+            None => tokio::task::spawn_blocking(work).await.ok(),
+        };
+        let Some((computed, failures)) = batch else {
             continue;
         };
         for message in failures {
