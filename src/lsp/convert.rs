@@ -188,10 +188,17 @@ pub fn completion_list(
             }),
             filter_text: item.filter_text,
             sort_text: Some(item.sort_text),
+            insert_text: item.insert_text,
             text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
                 range(doc, item.replace, encoding),
                 item.new_text,
             ))),
+            additional_text_edits: (!item.additional_edits.is_empty()).then(|| {
+                item.additional_edits
+                    .into_iter()
+                    .map(|(r, text)| TextEdit::new(range(doc, r, encoding), text))
+                    .collect()
+            }),
             ..CompletionItem::default()
         })
         .collect();
