@@ -562,18 +562,32 @@ pub struct ActionSupport {
     pub create_files: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn actions(
     open: OpenVersion<'_>,
     ws: &Workspace,
     file: FileId,
     range: Range,
+    context: &[Diagnostic],
     only: Option<&[CodeActionKind]>,
     support: &ActionSupport,
     encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
     let doc = ws.document(file);
     let range = text_range(doc, range, encoding);
-    code_actions::actions(ws, file, range)
+    // The client's copies of our own diagnostics: by rule id and range.
+    let asked: Vec<code_actions::Asked> = context
+        .iter()
+        .filter(|d| d.source.as_deref().is_none_or(|s| s == "newsmark"))
+        .filter_map(|d| match &d.code {
+            Some(NumberOrString::String(rule)) => Some(code_actions::Asked {
+                rule: rule.clone(),
+                range: text_range(doc, d.range, encoding),
+            }),
+            _ => None,
+        })
+        .collect();
+    code_actions::actions_for(ws, file, range, &asked)
         .into_iter()
         .filter_map(|action| {
             let kind = match action.kind {

@@ -27,6 +27,7 @@ pub async fn code_action(
             ws,
             file,
             params.range,
+            &params.context.diagnostics,
             params.context.only.as_deref(),
             &support,
             snap.encoding,
