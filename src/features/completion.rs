@@ -675,7 +675,8 @@ fn entity_items(
     distinct_insert_texts(&mut items);
     CompletionList {
         items,
-        is_incomplete: is_incomplete || by_name,
+        // While the workspace is read, entities are missing from the list.
+        is_incomplete: is_incomplete || by_name || ws.loading,
     }
 }
 

@@ -67,6 +67,13 @@ pub(crate) fn entity_card(ws: &Workspace, id: &str) -> String {
     let mentions = ws.index().mentions.get(id).map_or(0, Vec::len);
     let mention_count = plural(mentions, "mention", "mentions");
     let Some(&(_, def)) = definitions.first() else {
+        if ws.loading {
+            return format!(
+                "**{}**\n\nThe workspace is still being read: the file that defines this \
+                 entity may not have been read yet.",
+                code(&format!("@{id}"))
+            );
+        }
         return format!(
             "**{}** is not defined\n\nNo file in the workspace defines this entity. Define it once, \
              for example in `entities.news`:\n\n```\n[@{id}]: Full Name\n  kind: person\n```\n\n\

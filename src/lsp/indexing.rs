@@ -107,6 +107,9 @@ async fn index_folders(cx: &Context, roots: Vec<PathBuf>) {
     let total = roots.len();
     let mut configs = Vec::new();
     for (i, root) in roots.into_iter().enumerate() {
+        if !state.index_delay.is_zero() {
+            tokio::time::sleep(state.index_delay).await;
+        }
         let read_root = root.clone();
         let shallow = state
             .store()

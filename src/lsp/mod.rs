@@ -48,6 +48,9 @@ pub struct Options {
     /// Registers deliberate failures for tests (`newsmark/debugPanic`, and a document whose
     /// text holds `newsmark-debug-panic` makes its check panic). Never advertised.
     pub test_hooks: bool,
+    /// Holds back the reading of each folder this long: tests see the server while a
+    /// folder is being indexed, however fast the machine reads it.
+    pub index_delay: std::time::Duration,
 }
 
 impl Options {
@@ -55,6 +58,7 @@ impl Options {
     pub fn from_env() -> Options {
         Options {
             test_hooks: std::env::var("NEWSMARK_TEST_HOOKS").is_ok_and(|v| v == "1"),
+            index_delay: std::time::Duration::ZERO,
         }
     }
 }
@@ -79,7 +83,7 @@ where
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let test_hooks = options.test_hooks;
-    let mut builder = LspService::build(move |client| Backend::new(client, flag, test_hooks));
+    let mut builder = LspService::build(move |client| Backend::new(client, flag, options));
     if test_hooks {
         builder = builder.custom_method(handlers::debug::PANIC_METHOD, Backend::debug_panic);
     }

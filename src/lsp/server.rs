@@ -19,8 +19,8 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>, test_hooks: bool) -> Backend {
-        let state = Arc::new(Shared::new(test_hooks));
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>, options: super::Options) -> Backend {
+        let state = Arc::new(Shared::new(options));
         tokio::spawn(workers::diagnostics(client.clone(), state.clone()));
         tokio::spawn(workers::refresh(client.clone(), state.clone()));
         Backend {

@@ -37,6 +37,8 @@ pub struct Shared {
     prewarm_again: AtomicBool,
     /// `NEWSMARK_TEST_HOOKS=1`: deliberate failures for tests (see `handlers::debug`).
     pub test_hooks: bool,
+    /// See [`super::Options::index_delay`].
+    pub index_delay: std::time::Duration,
 }
 
 /// How long a request to the client may go unanswered before the server stops waiting (a
@@ -73,7 +75,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(test_hooks: bool) -> Shared {
+    pub fn new(options: super::Options) -> Shared {
         Shared {
             store: Mutex::new(Store::default()),
             dirty: Mutex::new(HashSet::new()),
@@ -85,7 +87,8 @@ impl Shared {
             tokens: Mutex::new(Tokens::default()),
             prewarming: AtomicBool::new(false),
             prewarm_again: AtomicBool::new(false),
-            test_hooks,
+            test_hooks: options.test_hooks,
+            index_delay: options.index_delay,
         }
     }
 

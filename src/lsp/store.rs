@@ -193,11 +193,13 @@ impl Store {
         self.entity_generation += 1;
         self.touch();
         let folder = self.folders.iter().position(|f| f.root == folder_root)?;
+        let workspace = &mut self.folders[folder].workspace;
         for doc in documents {
             if !self.open.contains_key(&doc.path) {
-                self.folders[folder].workspace.set_document(doc);
+                workspace.set_document(doc);
             }
         }
+        workspace.loading = false;
         Some(folder)
     }
 

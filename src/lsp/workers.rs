@@ -103,6 +103,11 @@ fn check(state: &Shared, snapshot: &Snapshot, dirty: Vec<PathBuf>) -> (Vec<Check
         let Some((ws, file)) = snapshot.locate(&uri) else {
             continue;
         };
+        // Findings before the folder is read would hold false ones (every mention of an
+        // entity defined in a file not read yet); the end of indexing checks again.
+        if ws.loading {
+            continue;
+        }
         let result = catch_unwind(AssertUnwindSafe(|| {
             if state.test_hooks && ws.document(file).text.contains("newsmark-debug-panic") {
                 panic!("newsmark-debug-panic: a deliberate panic in a document's check");

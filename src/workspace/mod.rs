@@ -512,6 +512,10 @@ fn entity_signature(doc: &Document) -> Vec<(usize, &str, &str, Vec<Spanned>)> {
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Arc<Config>,
+    /// Its files are still being read (a language server indexing a folder): an entity
+    /// that has no definition yet may be defined in a file not read so far, so features
+    /// say so instead of calling it undefined.
+    pub loading: bool,
     documents: Arc<Vec<Option<Arc<Document>>>>,
     by_path: Arc<FxHashMap<PathBuf, FileId>>,
     /// Each cell is shared with the clones made since it was last reset, so whichever builds

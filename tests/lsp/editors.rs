@@ -69,3 +69,67 @@ async fn quick_fixes_follow_the_diagnostics_of_the_context() {
     assert!(!titles(&other).iter().any(|t| t == "Cite [^gs]"), "{other}");
     client.shutdown().await;
 }
+
+/// A session whose folder takes `delay` to be read, so that what the server does meanwhile
+/// can be seen.
+async fn slow_start(root: &std::path::Path, delay_ms: u64) -> Client {
+    let options = newsmark::lsp::Options {
+        index_delay: std::time::Duration::from_millis(delay_ms),
+        ..Default::default()
+    };
+    let (client, _) = Client::start_with(super::utf16_client(), &[root], options).await;
+    client
+}
+
+/// No flash of false errors: an article opened before its folder is read gets no
+/// diagnostics until the registry is in; completion says its list is incomplete and hover
+/// does not call a registry entity undefined meanwhile.
+#[tokio::test]
+async fn nothing_false_is_shown_while_the_folder_is_read() {
+    let text = "@blinken met @ghost.\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", text)]);
+    let mut client = slow_start(&root, 1500).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, text).await;
+    let hover = client
+        .request("textDocument/hover", super::at(&article, 0, 3))
+        .await;
+    let card = hover["contents"]["value"].as_str().unwrap();
+    assert!(!card.contains("is not defined"), "{card}");
+    assert!(card.contains("still being read"), "{card}");
+    let list = client
+        .request("textDocument/completion", super::at(&article, 0, 3))
+        .await;
+    assert_eq!(list["isIncomplete"], true, "{list}");
+    // The first publication for the article comes after indexing, and is the true one.
+    let first = client
+        .wait_for("textDocument/publishDiagnostics", |p| p["uri"] == article)
+        .await;
+    assert!(
+        client
+            .notifications
+            .iter()
+            .any(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end"),
+        "diagnostics published before indexing ended"
+    );
+    let codes: Vec<&str> = first["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["undefined-entity"], "{first}");
+    let message = first["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("ghost"), "{message}");
+    // Then hover has the card.
+    let hover = client
+        .request("textDocument/hover", super::at(&article, 0, 3))
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Antony Blinken")
+    );
+    client.shutdown().await;
+}

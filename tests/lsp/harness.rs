@@ -140,6 +140,27 @@ impl Client {
         response["result"].clone()
     }
 
+    /// Waits until the server has sent a request `method` (answered with `null`).
+    pub async fn wait_for_server_request(&mut self, method: &str) -> Value {
+        loop {
+            if let Some(r) = self.server_requests.iter().find(|r| r["method"] == method) {
+                return r.clone();
+            }
+            // Not `next`, which reads on past requests until something else comes.
+            let message = tokio::time::timeout(TIMEOUT, self.read_message())
+                .await
+                .expect("timed out waiting for the server");
+            if message.get("method").is_some() && message.get("id").is_some() {
+                let id = message["id"].clone();
+                self.server_requests.push(message);
+                self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}))
+                    .await;
+            } else {
+                self.notifications.push_back(message);
+            }
+        }
+    }
+
     /// Waits for a notification `method` matching `pred` (earlier ones are kept).
     pub async fn wait_for(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self

@@ -594,6 +594,11 @@ async fn pull_diagnostics_when_the_client_supports_them() {
     );
     let article = uri(&root.join("a.news"));
     client.open(&article, 1, "@ghost lost 13 soldiers.\n").await;
+    // Pulled before the folder is read, the report is empty (no false findings); the end of
+    // indexing asks the client to pull again.
+    client
+        .wait_for_server_request("workspace/diagnostic/refresh")
+        .await;
     let report = client
         .request(
             "textDocument/diagnostic",

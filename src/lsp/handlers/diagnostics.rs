@@ -12,8 +12,11 @@ pub async fn document(
 ) -> Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
     cx.read("textDocument/diagnostic", Some(&uri.clone()), move |snap| {
+        // While the folder is read: nothing, rather than false findings; the end of
+        // indexing asks the client to pull again.
         let items = snap
             .locate(&uri)
+            .filter(|(ws, _)| !ws.loading)
             .map(|(ws, file)| convert::diagnostics(ws, file, snap.encoding))
             .unwrap_or_default();
         Ok(DocumentDiagnosticReportResult::Report(
@@ -37,7 +40,7 @@ pub async fn workspace(
 ) -> Result<WorkspaceDiagnosticReportResult> {
     cx.read_latest("workspace/diagnostic", move |snap| {
         let mut items = Vec::new();
-        for folder in &snap.folders {
+        for folder in snap.folders.iter().filter(|f| !f.workspace.loading) {
             let ws = &folder.workspace;
             for (file, doc) in ws.documents() {
                 if snap.is_stale() {
