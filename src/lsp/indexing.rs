@@ -116,6 +116,7 @@ async fn index_folders(cx: &Context, roots: Vec<PathBuf>) {
             .folders
             .iter()
             .any(|f| f.root == root && f.shallow);
+        state.watch_root(&root, shallow);
         let documents =
             tokio::task::spawn_blocking(move || store::read_folder(&read_root, shallow))
                 .await

@@ -23,6 +23,7 @@
 mod capabilities;
 mod context;
 mod convert;
+mod disk;
 mod folder;
 mod handlers;
 mod indexing;

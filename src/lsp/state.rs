@@ -39,6 +39,8 @@ pub struct Shared {
     pub test_hooks: bool,
     /// See [`super::Options::index_delay`].
     pub index_delay: std::time::Duration,
+    /// Where to send the roots for the server's own file watcher, when it runs one.
+    watch_roots: Mutex<Option<tokio::sync::mpsc::UnboundedSender<(PathBuf, bool)>>>,
 }
 
 /// How long a request to the client may go unanswered before the server stops waiting (a
@@ -89,6 +91,7 @@ impl Shared {
             prewarm_again: AtomicBool::new(false),
             test_hooks: options.test_hooks,
             index_delay: options.index_delay,
+            watch_roots: Mutex::new(None),
         }
     }
 
@@ -99,6 +102,17 @@ impl Shared {
 
     pub fn snapshot(&self) -> Snapshot {
         self.store().snapshot()
+    }
+
+    pub fn set_watch_roots(&self, sender: tokio::sync::mpsc::UnboundedSender<(PathBuf, bool)>) {
+        *lock(&self.watch_roots) = Some(sender);
+    }
+
+    /// Has the server's own watcher, if it runs one, watch a folder's root.
+    pub fn watch_root(&self, root: &std::path::Path, shallow: bool) {
+        if let Some(sender) = &*lock(&self.watch_roots) {
+            let _ = sender.send((root.to_path_buf(), shallow));
+        }
     }
 
     pub fn settings(&self) -> Settings {

@@ -164,28 +164,52 @@ impl Store {
 
     /// A file on disk was created or changed: read it unless the editor holds it open.
     pub fn disk_changed(&mut self, path: &Path) -> Option<usize> {
-        self.entity_generation += 1;
-        self.touch();
         if self.open.contains_key(path) {
             return None;
         }
         let text = read_news_file(path)?;
-        let folder = self.folder_index(path);
-        self.folders[folder]
-            .workspace
-            .set_document(closed(path.to_path_buf(), text));
+        self.disk_read(closed(path.to_path_buf(), text))
+    }
+
+    /// A document read from disk (a file created or changed, or one of a folder that
+    /// appeared), unless the editor holds it open.
+    pub fn disk_read(&mut self, doc: Document) -> Option<usize> {
+        // A file of no folder (a watcher's report about a folder removed since) starts none.
+        if self.open.contains_key(&doc.path) || !self.folders.iter().any(|f| f.holds(&doc.path)) {
+            return None;
+        }
+        self.entity_generation += 1;
+        self.touch();
+        let folder = self.folder_index(&doc.path);
+        self.folders[folder].workspace.set_document(doc);
         Some(folder)
     }
 
-    pub fn disk_deleted(&mut self, path: &Path) -> Option<usize> {
-        self.entity_generation += 1;
-        self.touch();
-        if self.open.contains_key(path) {
-            return None;
+    /// A file or a folder is gone from disk: its documents (every one under a folder, which
+    /// VS Code and the server's own watcher report as one event) leave the workspaces,
+    /// except those the editor holds open. The folders that changed.
+    pub fn disk_deleted(&mut self, path: &Path) -> Vec<usize> {
+        let mut changed = Vec::new();
+        for (i, folder) in self.folders.iter_mut().enumerate() {
+            let gone: Vec<PathBuf> = folder
+                .workspace
+                .documents()
+                .map(|(_, d)| &d.path)
+                .filter(|p| p.starts_with(path) && !self.open.contains_key(*p))
+                .cloned()
+                .collect();
+            for p in &gone {
+                folder.workspace.remove_document(p);
+            }
+            if !gone.is_empty() {
+                changed.push(i);
+            }
         }
-        let folder = self.folder_index(path);
-        self.folders[folder].workspace.remove_document(path);
-        Some(folder)
+        if !changed.is_empty() {
+            self.entity_generation += 1;
+            self.touch();
+        }
+        changed
     }
 
     /// Adds documents read by [`read_folder`]; the editor's open buffers win over the disk.

@@ -133,3 +133,109 @@ async fn nothing_false_is_shown_while_the_folder_is_read() {
     );
     client.shutdown().await;
 }
+
+/// VS Code reports a deleted folder as one event for the folder: every file under it leaves
+/// the index (here the registry, so the article's mention becomes undefined); a folder that
+/// appears is read whole.
+#[tokio::test]
+async fn a_folder_deleted_or_created_as_one_event() {
+    let (_dir, root) = workspace(&[("registry/entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ssu spoke.\n").await;
+    assert!(client.diagnostics(&article, 1).await.is_empty());
+    let folder = root.join("registry");
+    std::fs::remove_dir_all(&folder).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&folder), "type": 3}]}),
+        )
+        .await;
+    let d = client.diagnostics(&article, 1).await;
+    assert_eq!(super::summary(&d)[0].0, "undefined-entity", "{d:?}");
+    // A folder moved back in: one event for the folder.
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("entities.news"), REGISTRY).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&folder), "type": 1}]}),
+        )
+        .await;
+    let d = client.diagnostics(&article, 1).await;
+    assert!(d.is_empty(), "{d:?}");
+    client.shutdown().await;
+}
+
+/// A client that cannot watch files (Neovim 0.11 on Linux offers no dynamic registration):
+/// the server watches the folder itself. A registry entry restored on disk, as by a `git
+/// checkout`, clears the article's undefined-entity without a restart.
+#[tokio::test]
+async fn without_client_watching_the_server_watches_the_disk() {
+    let (_dir, root) = workspace(&[("entities.news", "[@other]: Other\n  kind: org\n")]);
+    let capabilities = json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true},
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": false}}
+    });
+    let (mut client, init) = Client::start(capabilities, &[&root]).await;
+    assert_eq!(
+        init["capabilities"]["experimental"]["newsmark"]["fileWatching"],
+        "native"
+    );
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    assert!(
+        !client
+            .server_requests
+            .iter()
+            .any(|r| r["method"] == "client/registerCapability"),
+        "no registration asked of a client that cannot"
+    );
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, "@ssu spoke.\n").await;
+    let d = client.diagnostics(&article, 1).await;
+    assert_eq!(super::summary(&d)[0].0, "undefined-entity");
+    // Written the way git does: a new file renamed over the old one. A watcher sees the
+    // steps of a change in bursts, so wait for the publication that shows the end state.
+    let registry = root.join("entities.news");
+    let temporary = root.join("entities.news.lock");
+    std::fs::write(&temporary, REGISTRY).unwrap();
+    std::fs::rename(&temporary, &registry).unwrap();
+    settles(&mut client, &article, 0).await;
+    // The registry moved out of the folder; then a folder holding it moved in (one event
+    // for the folder), then deleted at once.
+    let outside = tempfile::tempdir().unwrap();
+    let staging = outside.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    std::fs::rename(&registry, staging.join("entities.news")).unwrap();
+    settles(&mut client, &article, 1).await;
+    let desk = root.join("desk");
+    std::fs::rename(&staging, &desk)
+        .or_else(|_| {
+            // Another file system: copy instead, the folder appearing whole all the same.
+            std::fs::create_dir_all(root.join(".staging"))?;
+            std::fs::copy(
+                staging.join("entities.news"),
+                root.join(".staging/entities.news"),
+            )?;
+            std::fs::rename(root.join(".staging"), &desk)
+        })
+        .unwrap();
+    settles(&mut client, &article, 0).await;
+    std::fs::remove_dir_all(&desk).unwrap();
+    settles(&mut client, &article, 1).await;
+    client.shutdown().await;
+}
+
+/// Waits until the article's diagnostics (version 1) number `count`.
+async fn settles(client: &mut Client, article: &str, count: usize) {
+    loop {
+        let d = client.diagnostics(article, 1).await;
+        if d.len() == count {
+            return;
+        }
+    }
+}

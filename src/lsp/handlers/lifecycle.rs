@@ -7,11 +7,26 @@ use tower_lsp_server::ls_types::*;
 
 use super::Context;
 use crate::lsp::folder::Folder;
-use crate::lsp::{capabilities, indexing};
+use crate::lsp::{capabilities, disk, indexing};
 
 pub fn initialize(cx: &Context, params: InitializeParams) -> Result<InitializeResult> {
     let (encoding, settings) = capabilities::negotiate(&params);
     let pull = settings.pull_diagnostics;
+    // A client that cannot watch files for the server (Neovim 0.11 on Linux): it watches
+    // them itself, or changes made outside the editor (a `git checkout`) go unseen.
+    let own_watcher = if settings.watch_dynamically {
+        None
+    } else {
+        disk::start_own_watcher(cx)
+    };
+    let watching = match (settings.watch_dynamically, own_watcher) {
+        (true, _) => "client",
+        (false, Some(kind)) => kind,
+        (false, None) => "none",
+    };
+    if let Some(kind) = own_watcher {
+        tracing::info!("the client does not watch files: watching them with a {kind} watcher");
+    }
     {
         let mut store = cx.state.store();
         store.encoding = Some(encoding);
@@ -26,8 +41,13 @@ pub fn initialize(cx: &Context, params: InitializeParams) -> Result<InitializeRe
         "initialize"
     );
     cx.state.set_settings(settings);
+    let mut capabilities = capabilities::server(encoding, pull);
+    // What watches the files, for tools that report on the setup (Neovim's checkhealth).
+    capabilities.experimental = Some(serde_json::json!({
+        "newsmark": {"fileWatching": watching}
+    }));
     Ok(InitializeResult {
-        capabilities: capabilities::server(encoding, pull),
+        capabilities,
         server_info: Some(ServerInfo {
             name: "newsmark".to_string(),
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
