@@ -36,6 +36,13 @@ pub struct Store {
     pub entity_generation: u64,
     /// Bumped by every change of the workspaces; snapshots compare it with their own.
     pub generation: Arc<AtomicU64>,
+    /// Entity ids whose definitions changed, with the root of their folder, and files that
+    /// changed on disk while closed: what the diagnostics worker looks at again among
+    /// closed documents (see `workers`). Taken by the worker with its snapshot.
+    pub entity_changes: Vec<(PathBuf, String)>,
+    pub closed_changes: Vec<PathBuf>,
+    /// Whether to note them: diagnostics are pushed (a pull client asks for every file).
+    pub track_closed: bool,
 }
 
 impl Store {
@@ -144,20 +151,36 @@ impl Store {
         let folder = self.folder_index(&path);
         match read_news_file(&path) {
             Some(text) => {
-                self.folders[folder]
-                    .workspace
-                    .set_document(closed(path, text));
+                let doc = closed(path, text);
+                self.note_entity_changes(folder, Some(&doc));
+                self.folders[folder].workspace.set_document(doc);
             }
-            None => self.folders[folder].workspace.remove_document(&path),
+            None => {
+                self.note_entity_changes_at(folder, &path, None);
+                self.folders[folder].workspace.remove_document(&path);
+            }
         }
         Some(folder)
     }
 
     fn put(&mut self, path: PathBuf, text: String) -> (usize, bool) {
         let folder = self.folder_index(&path);
-        let (_, entities_changed) = self.folders[folder]
+        // Compared only when the definitions changed: a keystroke in a large registry's prose
+        // must not cost a comparison of every entity.
+        let ws = &self.folders[folder].workspace;
+        let old = ws.file_id(&path).map(|id| ws.document_arc(id));
+        let (id, entities_changed) = self.folders[folder]
             .workspace
             .set_document_tracked(Document::new(path, text));
+        if entities_changed && self.track_closed {
+            let folder = &self.folders[folder];
+            let ids = crate::workspace::changed_entity_ids(
+                old.as_deref(),
+                Some(folder.workspace.document(id)),
+            );
+            self.entity_changes
+                .extend(ids.into_iter().map(|id| (folder.root.clone(), id)));
+        }
         self.entity_generation += u64::from(entities_changed);
         (folder, entities_changed)
     }
@@ -181,8 +204,34 @@ impl Store {
         self.entity_generation += 1;
         self.touch();
         let folder = self.folder_index(&doc.path);
+        if self.track_closed {
+            self.closed_changes.push(doc.path.clone());
+        }
+        self.note_entity_changes(folder, Some(&doc));
         self.folders[folder].workspace.set_document(doc);
         Some(folder)
+    }
+
+    /// Notes which entity ids change when the document at `new`'s path (or, with `None`,
+    /// `path` gone) replaces what the folder holds.
+    fn note_entity_changes(&mut self, folder: usize, new: Option<&Document>) {
+        let Some(path) = new.map(|d| &d.path) else {
+            return;
+        };
+        self.note_entity_changes_at(folder, path, new);
+    }
+
+    fn note_entity_changes_at(&mut self, folder: usize, path: &Path, new: Option<&Document>) {
+        if !self.track_closed {
+            return;
+        }
+        let folder = &self.folders[folder];
+        let ws = &folder.workspace;
+        let old = ws.file_id(path).map(|id| ws.document(id));
+        let root = folder.root.clone();
+        for id in crate::workspace::changed_entity_ids(old, new) {
+            self.entity_changes.push((root.clone(), id));
+        }
     }
 
     /// A file or a folder is gone from disk: its documents (every one under a folder, which
@@ -199,6 +248,14 @@ impl Store {
                 .cloned()
                 .collect();
             for p in &gone {
+                if self.track_closed {
+                    let ws = &folder.workspace;
+                    let old = ws.file_id(p).map(|id| ws.document(id));
+                    for id in crate::workspace::changed_entity_ids(old, None) {
+                        self.entity_changes.push((folder.root.clone(), id));
+                    }
+                    self.closed_changes.push(p.clone());
+                }
                 folder.workspace.remove_document(p);
             }
             if !gone.is_empty() {

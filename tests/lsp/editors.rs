@@ -239,3 +239,53 @@ async fn settles(client: &mut Client, article: &str, count: usize) {
         }
     }
 }
+
+/// Push clients see closed articles: renaming an entity in the registry publishes the
+/// undefined-entity findings of the closed articles that mention it (only those, and only
+/// findings other files can change), and restoring it clears them.
+#[tokio::test]
+async fn a_registry_edit_publishes_the_findings_of_closed_articles() {
+    let a = "@ssu lost 13 soldiers.\n";
+    let b = "@blinken spoke.\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", a), ("b.news", b)]);
+    let mut client = started(&root).await;
+    let registry = uri(&root.join("entities.news"));
+    let (a_uri, b_uri) = (uri(&root.join("a.news")), uri(&root.join("b.news")));
+    client.open(&registry, 1, REGISTRY).await;
+    client.diagnostics(&registry, 1).await;
+    let renamed = REGISTRY.replace("[@ssu]:", "[@sbu]:");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": registry, "version": 2}, "contentChanges": [{"text": renamed}]}),
+        )
+        .await;
+    let published = client
+        .wait_for("textDocument/publishDiagnostics", |p| p["uri"] == a_uri)
+        .await;
+    assert!(published["version"].is_null(), "{published}");
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    // Not its unattributed number: that is the article's own, not the registry's doing.
+    assert_eq!(codes, ["undefined-entity"], "{published}");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": registry, "version": 3}, "contentChanges": [{"text": REGISTRY}]}),
+        )
+        .await;
+    let cleared = client
+        .wait_for("textDocument/publishDiagnostics", |p| p["uri"] == a_uri)
+        .await;
+    assert_eq!(cleared["diagnostics"], json!([]), "{cleared}");
+    client.diagnostics(&registry, 3).await;
+    assert!(
+        !client.notifications.iter().any(|n| n["params"]["uri"] == b_uri),
+        "an article that does not mention the renamed entity is left alone"
+    );
+    client.shutdown().await;
+}

@@ -30,6 +30,7 @@ pub fn initialize(cx: &Context, params: InitializeParams) -> Result<InitializeRe
     {
         let mut store = cx.state.store();
         store.encoding = Some(encoding);
+        store.track_closed = !pull;
         for root in &settings.roots {
             store.folders.push(Folder::new(root.clone()));
         }
