@@ -137,6 +137,25 @@ pub fn diagnostic(
     }
 }
 
+/// Links each diagnostic to its rule's section of the documentation at `base`
+/// (`base#rule-anchor`), so that editors show the rule id as a link.
+pub fn describe(diagnostics: &mut [Diagnostic], base: Option<&str>) {
+    let Some(base) = base else {
+        return;
+    };
+    for d in diagnostics {
+        let Some(NumberOrString::String(code)) = &d.code else {
+            continue;
+        };
+        let Some(rule) = rules::Rule::all().find(|r| r.id() == code) else {
+            continue;
+        };
+        if let Ok(href) = format!("{base}#{}", rule.def().docs_anchor).parse::<Uri>() {
+            d.code_description = Some(CodeDescription { href });
+        }
+    }
+}
+
 /// A broken `newsmark.toml` as a diagnostic on that file.
 pub fn config_diagnostic(e: &crate::config::ConfigError) -> Diagnostic {
     let at = Position::new(
@@ -530,11 +549,12 @@ pub fn hints(
     file: FileId,
     uri: &Uri,
     range: Range,
+    options: &inlay_hints::HintOptions,
     encoding: Encoding,
 ) -> Vec<InlayHint> {
     let doc = ws.document(file);
     let range = text_range(doc, range, encoding);
-    inlay_hints::hints(ws, file, range)
+    inlay_hints::hints_with(ws, file, range, options)
         .into_iter()
         .map(|h| InlayHint {
             position: position(doc, h.position, encoding),

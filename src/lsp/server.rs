@@ -62,8 +62,8 @@ impl LanguageServer for Backend {
         sync::did_close(&self.cx, params);
     }
 
-    async fn did_change_configuration(&self, _: DidChangeConfigurationParams) {
-        self.cx.state.recheck_all();
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        sync::did_change_configuration(&self.cx, params);
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {

@@ -76,9 +76,17 @@ pub async fn diagnostics(client: Client, state: Arc<Shared>) {
         }
         let shown = shown_closed.clone();
         let worker_state = state.clone();
+        let docs = state.settings().config.rules_url;
         let batch = tokio::task::spawn_blocking(move || {
-            let closed = check_closed(&snapshot, &entity_changes, &closed_changes, &shown);
-            (check(&worker_state, &snapshot, dirty), closed)
+            let mut closed = check_closed(&snapshot, &entity_changes, &closed_changes, &shown);
+            let (mut computed, failures) = check(&worker_state, &snapshot, dirty);
+            for (_, _, diagnostics) in &mut closed {
+                convert::describe(diagnostics, docs.as_deref());
+            }
+            for checked in &mut computed {
+                convert::describe(&mut checked.diagnostics, docs.as_deref());
+            }
+            ((computed, failures), closed)
         });
         // `check` contains its own panics; this is only a runtime shutting down.
         let Ok(((computed, failures), closed)) = batch.await else {

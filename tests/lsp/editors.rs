@@ -284,8 +284,90 @@ async fn a_registry_edit_publishes_the_findings_of_closed_articles() {
     assert_eq!(cleared["diagnostics"], json!([]), "{cleared}");
     client.diagnostics(&registry, 3).await;
     assert!(
-        !client.notifications.iter().any(|n| n["params"]["uri"] == b_uri),
+        !client
+            .notifications
+            .iter()
+            .any(|n| n["params"]["uri"] == b_uri),
         "an article that does not mention the renamed entity is left alone"
     );
+    client.shutdown().await;
+}
+
+/// Settings from `initializationOptions` and `workspace/didChangeConfiguration`: the inlay
+/// hints and the rule documentation each diagnostic links to.
+#[tokio::test]
+async fn settings_choose_the_hints_and_the_rule_documentation() {
+    let text = "[Blinken](@blinken) met [the man](@ssu).[^s]\n\n[^s]: A source\n  url: https://example.org\n  date: 2025-01-01\n\n@ghost too.\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", text)]);
+    let (mut client, _) = Client::start_full(
+        super::utf16_client(),
+        &[&root],
+        newsmark::lsp::Options::default(),
+        json!({"newsmark": {"inlayHints": {"entityNames": "all"}}}),
+    )
+    .await;
+    client
+        .wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, text).await;
+    let diagnostics = client.diagnostics(&article, 1).await;
+    let undefined = diagnostics
+        .iter()
+        .find(|d| d["code"] == "undefined-entity")
+        .unwrap();
+    let href = undefined["codeDescription"]["href"].as_str().unwrap();
+    assert!(
+        href.starts_with("file://") && href.ends_with("/docs/rules.md#undefined-entity"),
+        "{href}"
+    );
+    let labels = |hints: &Value| -> Vec<String> {
+        hints
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let range = json!({"start": position(0, 0), "end": position(8, 0)});
+    let params = json!({"textDocument": {"uri": article}, "range": range});
+    let hints = client
+        .request("textDocument/inlayHint", params.clone())
+        .await;
+    assert_eq!(
+        labels(&hints),
+        ["Antony Blinken", "Security Service of Ukraine", "A source"]
+    );
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"newsmark": {
+                "inlayHints": {"entityNames": "unnamed", "sourceTitles": false},
+                "rulesDocumentationUrl": "https://docs.example/rules/"
+            }}}),
+        )
+        .await;
+    let hints = client
+        .request("textDocument/inlayHint", params.clone())
+        .await;
+    assert_eq!(labels(&hints), ["Security Service of Ukraine"]);
+    let diagnostics = client.diagnostics(&article, 1).await;
+    assert_eq!(
+        diagnostics[0]["codeDescription"]["href"],
+        format!(
+            "https://docs.example/rules#{}",
+            diagnostics[0]["code"].as_str().unwrap()
+        )
+    );
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"inlayHints": {"entityNames": "off"}, "rulesDocumentationUrl": ""}}),
+        )
+        .await;
+    let hints = client.request("textDocument/inlayHint", params).await;
+    assert!(labels(&hints).is_empty(), "{hints}");
+    let diagnostics = client.diagnostics(&article, 1).await;
+    assert!(diagnostics[0]["codeDescription"].is_null());
     client.shutdown().await;
 }

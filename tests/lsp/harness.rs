@@ -34,6 +34,16 @@ impl Client {
         folders: &[&std::path::Path],
         options: newsmark::lsp::Options,
     ) -> (Client, Value) {
+        Client::start_full(capabilities, folders, options, Value::Null).await
+    }
+
+    /// [`Client::start_with`] with `initializationOptions`.
+    pub async fn start_full(
+        capabilities: Value,
+        folders: &[&std::path::Path],
+        options: newsmark::lsp::Options,
+        initialization_options: Value,
+    ) -> (Client, Value) {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         tokio::spawn(newsmark::lsp::serve_with(
@@ -59,6 +69,7 @@ impl Client {
                 json!({
                     "processId": null,
                     "capabilities": capabilities,
+                    "initializationOptions": initialization_options,
                     "workspaceFolders": if folders.is_empty() { Value::Null } else { Value::Array(folders) },
                 }),
             )

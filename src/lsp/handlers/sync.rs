@@ -73,6 +73,15 @@ pub fn did_change_workspace_folders(cx: &Context, params: DidChangeWorkspaceFold
     indexing::spawn(cx, added);
 }
 
+/// New settings: applied at once; what they show is computed again.
+pub fn did_change_configuration(cx: &Context, params: DidChangeConfigurationParams) {
+    let mut settings = cx.state.settings();
+    settings.config = settings.config.updated(&params.settings);
+    cx.state.set_settings(settings);
+    cx.state.recheck_all();
+    cx.state.refresh_views();
+}
+
 pub fn did_change_watched_files(cx: &Context, params: DidChangeWatchedFilesParams) {
     let changes = params
         .changes
