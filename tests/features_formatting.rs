@@ -332,9 +332,12 @@ fn outside_definitions(text: &str) -> String {
 /// source): formatting the example's definitions moves no field.
 #[test]
 fn the_example_is_already_in_the_formatters_order() {
-    for file in ["examples/kursk/kursk-pows.news", "examples/kursk/entities.news"] {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
-            .unwrap();
+    for file in [
+        "examples/kursk/kursk-pows.news",
+        "examples/kursk/entities.news",
+    ] {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
         let fields = |t: &str| -> Vec<String> {
             t.lines()
                 .filter(|l| l.starts_with("  ") && l.contains(": "))

@@ -80,10 +80,22 @@ pub fn rope_char(rope: &Rope, position: Position, encoding: Encoding) -> usize {
 /// The path a `file:` URI names; other schemes get a stable path of their own so unsaved
 /// buffers still work (they just never match a file on disk).
 pub fn path_of(uri: &Uri) -> PathBuf {
-    if let Some(path) = uri.to_file_path() {
+    // Only `file:`: the conversion would take `untitled:Untitled-1` for a relative path,
+    // which then found its workspace from the server's working directory.
+    if uri.as_str().starts_with("file:")
+        && let Some(path) = uri.to_file_path()
+    {
         return path.into_owned();
     }
-    PathBuf::from(format!("/nonexistent-newsmark-buffer/{}", uri.as_str()))
+    Path::new(UNSAVED).join(uri.as_str())
+}
+
+/// Where [`path_of`] puts documents that are not files (`untitled:` buffers).
+const UNSAVED: &str = "/nonexistent-newsmark-buffer";
+
+/// Whether `path` is that of a document that is not a file (see [`path_of`]).
+pub fn is_unsaved(path: &Path) -> bool {
+    path.starts_with(UNSAVED)
 }
 
 pub fn uri_of(path: &Path) -> Option<Uri> {

@@ -75,6 +75,11 @@ impl Store {
     /// it; a file outside every folder gets a folder of its own at its workspace root, found as
     /// `newsmark check` finds it ([`load::find_root`]), so single files work with no folder.
     pub fn folder_index(&mut self, path: &Path) -> usize {
+        // An `untitled:` buffer belongs to the first workspace folder (the one the editor
+        // opened first), so that it sees that folder's entities.
+        if convert::is_unsaved(path) && !self.folders.is_empty() {
+            return 0;
+        }
         let best = self
             .folders
             .iter()

@@ -371,3 +371,26 @@ async fn settings_choose_the_hints_and_the_rule_documentation() {
     assert!(diagnostics[0]["codeDescription"].is_null());
     client.shutdown().await;
 }
+
+/// An `untitled:` buffer (VS Code's new file) sees the entities of the first folder.
+#[tokio::test]
+async fn an_untitled_buffer_sees_the_workspace() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let untitled = "untitled:Untitled-1";
+    client.open(untitled, 1, "@ssu met @ghost.\n").await;
+    let d = client.diagnostics(untitled, 1).await;
+    let codes: Vec<&str> = d.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["undefined-entity"], "{d:?}");
+    assert!(d[0]["message"].as_str().unwrap().contains("ghost"));
+    let hover = client
+        .request("textDocument/hover", super::at(untitled, 0, 2))
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Security Service of Ukraine")
+    );
+    client.shutdown().await;
+}
