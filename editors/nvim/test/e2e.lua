@@ -189,6 +189,23 @@ step("setup", function()
   require("newsmark").setup({ cmd = { server, "lsp" }, api = api, pull_diagnostics = pull })
 end)
 
+-- `:checkhealth newsmark`: the binary, its version, a server that starts, and
+-- who watches the files (Neovim 0.11 on Linux offers no file watching, so the
+-- server does).
+step("checkhealth", function()
+  vim.cmd("checkhealth newsmark")
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
+  vim.cmd("bwipeout!")
+  for _, want in ipairs({ "OK binary: " .. server, "OK version: newsmark ", "OK server starts: newsmark", "OK file watching: " }) do
+    assert(report:find(want, 1, true), "no `" .. want .. "` in:\n" .. report)
+  end
+  assert(not report:find("ERROR", 1, true), "an error in:\n" .. report)
+  local sysname = vim.uv.os_uname().sysname
+  if sysname == "Linux" then
+    assert(report:find("the server watches the files itself", 1, true), "Linux: the server's own watcher expected:\n" .. report)
+  end
+end)
+
 -- The rule of the server and of `newsmark check`: the nearest newsmark.toml,
 -- else the nearest .git (a directory, or a file as in a submodule), else the
 -- file's directory. Buffers are only named, never loaded: no server starts.
@@ -420,6 +437,60 @@ step("completion", function()
   end
 end)
 
+--- Completes at the end of `typed` on a scratch line as Neovim's own
+--- completion does (vim.lsp.completion, which omnifunc and autotrigger both
+--- use): the server's items filtered by what was typed, then the chosen item's
+--- word put in place of the typed text. Returns the words offered and the line
+--- after accepting `want`.
+local function complete_as_neovim(typed, want)
+  vim.api.nvim_set_current_buf(article_buf)
+  local before = line_of(article_buf, "[^micek-identification]:") - 1
+  vim.api.nvim_buf_set_lines(article_buf, before, before, false, { typed, "" })
+  local ok, result = pcall(function()
+    vim.api.nvim_win_set_cursor(0, { before + 1, #typed })
+    local params = position_params()
+    params.context = { triggerKind = 1 }
+    local response = request("textDocument/completion", params, article_buf)
+    local line = vim.api.nvim_get_current_line()
+    local cursor_col = #typed
+    local boundary = vim.fn.match(line:sub(1, cursor_col), "\\k*$")
+    local matches, server_start = vim.lsp.completion._convert_results(
+      line, before, cursor_col, client.id, boundary, nil, response, client.offset_encoding)
+    local start_col = server_start or boundary
+    local words, accepted = {}, nil
+    for _, m in ipairs(matches) do
+      table.insert(words, m.word)
+      if m.word == want and not accepted then
+        accepted = line:sub(1, start_col) .. m.word .. line:sub(cursor_col + 1)
+      end
+    end
+    return { words = words, accepted = accepted }
+  end)
+  vim.api.nvim_buf_set_lines(article_buf, before, before + 2, false, {})
+  if not ok then
+    error(result, 0)
+  end
+  return result.words, result.accepted
+end
+
+-- A name, a first name, an alias, a capitalised id prefix: Neovim keeps an item
+-- only when its filterText starts with what was typed (case-sensitively).
+step("completion by name", function()
+  assert(client, "no client")
+  local cases = {
+    { "He met @Ant", "blinken", "He met @blinken" },
+    { "He met @Antony", "blinken", "He met @blinken" },
+    { "Troops of @DPRK", "north-korea", "Troops of @north-korea" },
+    { "He met @Blin", "blinken", "He met @blinken" },
+    { "In [the capital](@Kiev", "Kyiv", "In [the capital](@Kyiv" },
+  }
+  for _, c in ipairs(cases) do
+    local words, accepted = complete_as_neovim(c[1], c[2])
+    assert(accepted, ("%q offers no %s; offered %s"):format(c[1], c[2], vim.inspect(words)))
+    assert(accepted == c[3], ("accepting %s after %q gives %q"):format(c[2], c[1], accepted))
+  end
+end)
+
 step("rename", function()
   assert(client, "no client")
   vim.api.nvim_set_current_buf(article_buf)
@@ -504,6 +575,86 @@ step("quick fix: cite a source", function()
   for _, d in ipairs(vim.diagnostic.get(article_buf)) do
     assert(not (d.code == "vague-attribution" and d.lnum == lnum - 1), "vague-attribution still on line " .. lnum)
   end
+end)
+
+-- `gra` from the start of a line: Neovim sends the line's diagnostics as the
+-- context, and the range is the cursor, which misses the finding.
+step("quick fix from elsewhere on the line", function()
+  assert(client, "no client")
+  vim.api.nvim_set_current_buf(article_buf)
+  local lnum = 23
+  local target
+  for _, d in ipairs(vim.diagnostic.get(article_buf)) do
+    if d.code == "vague-attribution" and d.lnum == lnum - 1 then
+      target = d
+    end
+  end
+  assert(target and target.col > 0, "no vague-attribution after the start of line 23; have " .. vim.inspect(diagnostics_summary(article_buf)))
+  vim.api.nvim_win_set_cursor(0, { lnum, 0 })
+  local picked = false
+  vim.lsp.buf.code_action({
+    apply = true, -- applied at once when the filter leaves one action
+    filter = function(action)
+      if not picked and action.title:find("^Cite %[%^") then
+        picked = true
+        return true
+      end
+      return false
+    end,
+  })
+  wait_for(function()
+    return "a Cite action applied to line 23: " .. vim.api.nvim_buf_get_lines(article_buf, lnum - 1, lnum, false)[1]
+  end, function()
+    return picked and vim.api.nvim_buf_get_lines(article_buf, lnum - 1, lnum, false)[1]:find("%.%[%^[%w-]+%]") ~= nil
+  end)
+  local want = { "incomplete-source@39:1" }
+  wait_for(function()
+    return "diagnostics " .. vim.inspect(want) .. ", have " .. vim.inspect(diagnostics_summary(article_buf))
+  end, function()
+    return vim.deep_equal(diagnostics_summary(article_buf), want)
+  end)
+end)
+
+-- Neovim 0.11 on Linux does not watch files for servers: a registry changed
+-- behind its back (a `git checkout`) is seen by the server's own watcher.
+step("registry changed on disk", function()
+  assert(client, "no client")
+  vim.cmd("silent wall")
+  -- Earlier steps opened the registry; an open buffer is the editor's text, not
+  -- the disk's, so close it first (as after reading a definition).
+  local registry_buf = vim.fn.bufnr(registry)
+  if registry_buf ~= -1 then
+    vim.api.nvim_buf_delete(registry_buf, { force = true })
+  end
+  local original = read_file(registry)
+  local without = original:gsub("%[@micek%]:[^\n]*\n[^%[]*", "")
+  assert(without ~= original, "no [@micek] entry to remove")
+  local function write(text)
+    -- As git does: a new file renamed over the old one.
+    local tmp = registry .. ".lock"
+    local f = assert(io.open(tmp, "w"))
+    f:write(text)
+    f:close()
+    assert(vim.uv.fs_rename(tmp, registry))
+  end
+  write(without)
+  wait_for(function()
+    return "undefined-entity for @micek, have " .. vim.inspect(diagnostics_summary(article_buf))
+  end, function()
+    for _, d in ipairs(vim.diagnostic.get(article_buf)) do
+      if d.code == "undefined-entity" and d.message:find("micek", 1, true) then
+        return true
+      end
+    end
+    return false
+  end)
+  write(original)
+  local want = { "incomplete-source@39:1" }
+  wait_for(function()
+    return "diagnostics " .. vim.inspect(want) .. " after restoring the registry, have " .. vim.inspect(diagnostics_summary(article_buf))
+  end, function()
+    return vim.deep_equal(diagnostics_summary(article_buf), want)
+  end)
 end)
 
 out(string.format("%d passed, %d failed", passed, failed))
