@@ -1,6 +1,7 @@
-//! Changes on disk: what the client's `workspace/didChangeWatchedFiles` reports, or, when
-//! the client cannot watch files for the server (Neovim 0.11 on Linux offers no dynamic
-//! registration), what the server's own watcher sees. Both end in [`apply`].
+//! Changes on disk: what the client's `workspace/didChangeWatchedFiles` reports, and what
+//! the server's own watcher sees (some clients cannot watch files for the server: Neovim
+//! 0.11 on Linux offers no dynamic registration, eglot 1.9 loses renames). Both end in
+//! [`apply`]; a change reported twice is applied once.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -98,8 +99,8 @@ const POLL_INTERVAL: Duration = Duration::from_secs(2);
 /// rewrites many files at once).
 const SETTLE: Duration = Duration::from_millis(50);
 
-/// Starts the server's own watcher, for a client that cannot watch files for it: the
-/// platform's (inotify on Linux) when it can be had, else polling every 2 s. Folders are
+/// Starts the server's own watcher: the platform's (inotify on Linux) when it can be had,
+/// else polling every 2 s. Folders are
 /// added as they are indexed ([`super::state::Shared::watch_root`]). Returns which kind
 /// runs, or `None` when there is none.
 pub fn start_own_watcher(cx: &Context) -> Option<&'static str> {

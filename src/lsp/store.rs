@@ -196,6 +196,16 @@ impl Store {
             return None;
         }
         let text = read_news_file(path)?;
+        // Reported twice (by the client and by the server's own watcher), or touched and not
+        // changed: nothing to do.
+        let unchanged = self.folders.iter().any(|f| {
+            f.workspace
+                .file_id(path)
+                .is_some_and(|id| f.workspace.document(id).text == text)
+        });
+        if unchanged {
+            return None;
+        }
         self.disk_read(closed(path.to_path_buf(), text))
     }
 

@@ -12,21 +12,17 @@ use crate::lsp::{capabilities, disk, indexing};
 pub fn initialize(cx: &Context, params: InitializeParams) -> Result<InitializeResult> {
     let (encoding, settings) = capabilities::negotiate(&params);
     let pull = settings.pull_diagnostics;
-    // A client that cannot watch files for the server (Neovim 0.11 on Linux): it watches
-    // them itself, or changes made outside the editor (a `git checkout`) go unseen.
-    let own_watcher = if settings.watch_dynamically {
-        None
-    } else {
-        disk::start_own_watcher(cx)
-    };
-    let watching = match (settings.watch_dynamically, own_watcher) {
-        (true, _) => "client",
-        (false, Some(kind)) => kind,
-        (false, None) => "none",
-    };
-    if let Some(kind) = own_watcher {
-        tracing::info!("the client does not watch files: watching them with a {kind} watcher");
-    }
+    // The server watches the files itself whatever the client offers: Neovim 0.11 on Linux
+    // offers no watching, and eglot 1.9 drops renames (its handler quotes the action it
+    // passes on), which is how git writes files, so a `git checkout` went unseen. Events
+    // that both report are applied once: a file read again with the same text changes
+    // nothing.
+    let own_watcher = disk::start_own_watcher(cx);
+    let watching = own_watcher.unwrap_or("none");
+    tracing::info!(
+        client = settings.watch_dynamically,
+        "watching files: {watching} watcher"
+    );
     {
         let mut store = cx.state.store();
         store.encoding = Some(encoding);
@@ -45,7 +41,7 @@ pub fn initialize(cx: &Context, params: InitializeParams) -> Result<InitializeRe
     let mut capabilities = capabilities::server(encoding, pull);
     // What watches the files, for tools that report on the setup (Neovim's checkhealth).
     capabilities.experimental = Some(serde_json::json!({
-        "newsmark": {"fileWatching": watching}
+        "newsmark": {"fileWatching": watching, "clientWatching": cx.state.settings().watch_dynamically}
     }));
     Ok(InitializeResult {
         capabilities,

@@ -1,6 +1,6 @@
 -- `:checkhealth newsmark`: is the server there, which version, does it start,
--- and who watches the files (Neovim, or the server itself when Neovim offers
--- no file watching, as 0.11 on Linux does not).
+-- and whether files changed outside Neovim are seen (the server watches them
+-- itself; Neovim 0.11 on Linux offers no file watching).
 
 local M = {}
 
@@ -88,17 +88,18 @@ function M.check()
   local info = result.serverInfo or {}
   health.ok(("server starts: %s %s"):format(info.name or "?", info.version or ""))
 
-  local watching = vim.tbl_get(result, "capabilities", "experimental", "newsmark", "fileWatching")
-  if watching == "client" then
-    health.ok("file watching: Neovim watches the files for the server")
-  elseif watching == "native" or watching == "polling" then
-    health.ok(
-      ("file watching: Neovim offers none here, so the server watches the files itself (%s)"):format(
-        watching == "native" and "the system's file notifications" or "polling every 2 s"
-      )
-    )
-  elseif watching == "none" then
-    health.warn("file watching: none; changes made outside Neovim (git checkout) are seen only after a restart")
+  local ours = vim.tbl_get(result, "capabilities", "experimental", "newsmark") or {}
+  local neovim = ours.clientWatching and "Neovim watches them too" or "Neovim offers no file watching here"
+  if ours.fileWatching == "native" then
+    health.ok(("file watching: the server watches the files (system notifications); %s"):format(neovim))
+  elseif ours.fileWatching == "polling" then
+    health.ok(("file watching: the server polls the files every 2 s (no system notifications); %s"):format(neovim))
+  elseif ours.fileWatching == "none" then
+    if ours.clientWatching then
+      health.warn("file watching: only Neovim's; the server could start no watcher of its own")
+    else
+      health.warn("file watching: none; changes made outside Neovim (git checkout) are seen only after a restart")
+    end
   else
     health.info("file watching: the server does not say (an older newsmark)")
   end
