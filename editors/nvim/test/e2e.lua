@@ -657,6 +657,81 @@ step("registry changed on disk", function()
   end)
 end)
 
+-- No flash of false errors on start: in a workspace of 3,000 articles, the
+-- article opened first never shows an undefined-entity for an entity of the
+-- registry, not even while the folder is being read.
+step("no false findings while a large workspace is read", function()
+  local big = vim.fs.normalize(vim.uv.fs_realpath(vim.fn.tempname()) or vim.fn.tempname())
+  vim.fn.mkdir(big .. "/desk", "p")
+  vim.fn.mkdir(big .. "/.git", "p")
+  local registry_lines = {}
+  for i = 1, 300 do
+    vim.list_extend(registry_lines, { ("[@person-%d]: Person Number%d"):format(i, i), "  kind: person", "" })
+  end
+  vim.fn.writefile(registry_lines, big .. "/zz-entities.news", "S")
+  for i = 1, 3000 do
+    vim.fn.writefile({
+      ("[Someone](@person-%d) met [someone else](@person-%d) in the capital."):format(i % 300 + 1, (i * 7) % 300 + 1),
+      "",
+    }, ("%s/desk/a%04d.news"):format(big, i), "S") -- "S": no fsync per file
+  end
+  local first = big .. "/desk/a0001.news"
+  local seen = {}
+  local group = vim.api.nvim_create_augroup("newsmark.e2e.flash", { clear = true })
+  local buf
+  local updates = 0
+  vim.api.nvim_create_autocmd("DiagnosticChanged", {
+    group = group,
+    callback = function(ev)
+      if ev.buf == buf then
+        updates = updates + 1
+        for _, d in ipairs(vim.diagnostic.get(ev.buf)) do
+          table.insert(seen, tostring(d.code) .. ": " .. d.message)
+        end
+      end
+    end,
+  })
+  local ok, err = pcall(function()
+    vim.cmd.edit(vim.fn.fnameescape(first))
+    buf = vim.api.nvim_get_current_buf()
+    local big_client
+    wait_for(function()
+      return "a client for the large workspace"
+    end, function()
+      big_client = vim.lsp.get_clients({ bufnr = buf, name = "newsmark" })[1]
+      return big_client ~= nil and big_client.initialized
+    end)
+    -- The folder is read when hover finds the registry's card.
+    wait_for(function()
+      return "the registry of the large workspace to be read"
+    end, function()
+      local params = vim.lsp.util.make_position_params(0, big_client.offset_encoding)
+      params.position = { line = 0, character = 13 }
+      local resp = big_client:request_sync("textDocument/hover", params, TIMEOUT, buf)
+      local value = resp and resp.result and resp.result.contents and resp.result.contents.value or ""
+      return value:find("Person Number", 1, true) ~= nil
+    end)
+    -- Then an edit, whose diagnostics follow the indexing for sure.
+    local before = updates
+    vim.api.nvim_buf_set_lines(buf, 1, 1, false, { "More text." })
+    wait_for(function()
+      return "diagnostics after an edit"
+    end, function()
+      return updates > before
+    end)
+    for _, s in ipairs(seen) do
+      assert(not s:find("^undefined%-entity"), "a false finding was shown: " .. s)
+    end
+    big_client:stop()
+  end)
+  vim.api.nvim_del_augroup_by_id(group)
+  if buf and vim.api.nvim_buf_is_valid(buf) then
+    vim.api.nvim_buf_delete(buf, { force = true })
+  end
+  vim.fn.delete(big, "rf")
+  assert(ok, err)
+end)
+
 out(string.format("%d passed, %d failed", passed, failed))
 for _, c in ipairs(vim.lsp.get_clients()) do
   if vim.fn.has("nvim-0.11") == 1 then
