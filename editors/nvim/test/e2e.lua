@@ -361,14 +361,10 @@ step("semantic tokens", function()
   end, function()
     return #tokens_at(article_buf, expect[1][1], expect[1][2]) > 0
   end)
-  if not all_expected() then
-    -- Tokens computed before the workspace was indexed (mentions of entities
-    -- from entities.news as plain `entity`) stay until the next edit: the
-    -- server sends no workspace/semanticTokens/refresh, although Neovim
-    -- advertises refreshSupport. Note it, and ask again.
-    out("# note: stale semantic tokens after indexing (no workspace/semanticTokens/refresh from the server): " .. have())
-    vim.lsp.semantic_tokens.force_refresh(article_buf)
-  end
+  -- Tokens computed before the workspace was indexed (mentions of entities
+  -- from entities.news as plain `entity`) are replaced without an edit: the
+  -- server sends workspace/semanticTokens/refresh after indexing, and Neovim
+  -- asks again. No force_refresh here.
   wait_for(function()
     return "semantic tokens " .. vim.inspect(vim.tbl_map(function(e)
       return e[1] .. ": " .. e[3]
