@@ -653,6 +653,65 @@ step("registry changed on disk", function()
   end)
 end)
 
+-- Push diagnostics reach closed articles: renaming an entity in the registry
+-- buffer gives the closed article that mentions it an undefined-entity (on the
+-- unloaded buffer Neovim keeps for it), and undoing the rename clears it.
+step("closed article after a registry edit", function()
+  assert(client, "no client")
+  local closed = dir .. "/closed.news"
+  vim.fn.writefile({ "Troops from [the republic](@tuva) were seen." }, closed)
+  local closed_buf = vim.uri_to_bufnr(vim.uri_from_fname(closed))
+  local function undefined_in_closed()
+    for _, d in ipairs(vim.diagnostic.get(closed_buf)) do
+      if d.code == "undefined-entity" then
+        return true
+      end
+    end
+    return false
+  end
+  vim.cmd.edit(vim.fn.fnameescape(registry))
+  local registry_buf = vim.api.nvim_get_current_buf()
+  local ok, err = pcall(function()
+    wait_for(function()
+      return "the registry buffer attached"
+    end, function()
+      return vim.lsp.buf_is_attached(registry_buf, client.id)
+    end)
+    -- The new file must be in the index first (the server's watcher reads it).
+    wait_for(function()
+      return "closed.news indexed"
+    end, function()
+      local refs = request("textDocument/references", {
+        textDocument = { uri = vim.uri_from_fname(registry) },
+        position = { line = line_of(registry_buf, "[@tuva]:") - 1, character = 3 },
+        context = { includeDeclaration = false },
+      }, registry_buf) or {}
+      for _, r in ipairs(refs) do
+        if r.uri:find("closed.news", 1, true) then
+          return true
+        end
+      end
+      return false
+    end)
+    local lnum = line_of(registry_buf, "[@tuva]:")
+    local line = vim.api.nvim_buf_get_lines(registry_buf, lnum - 1, lnum, false)[1]
+    vim.api.nvim_buf_set_lines(registry_buf, lnum - 1, lnum, false, { (line:gsub("%[@tuva%]", "[@tyva]")) })
+    wait_for(function()
+      return "an undefined-entity on closed.news, have " .. vim.inspect(vim.diagnostic.get(closed_buf))
+    end, undefined_in_closed)
+    vim.api.nvim_buf_set_lines(registry_buf, lnum - 1, lnum, false, { line })
+    wait_for(function()
+      return "closed.news cleared, have " .. vim.inspect(vim.diagnostic.get(closed_buf))
+    end, function()
+      return not undefined_in_closed()
+    end)
+  end)
+  vim.api.nvim_buf_delete(registry_buf, { force = true })
+  os.remove(closed)
+  vim.api.nvim_set_current_buf(article_buf)
+  assert(ok, err)
+end)
+
 -- No flash of false errors on start: in a workspace of 3,000 articles, the
 -- article opened first never shows an undefined-entity for an entity of the
 -- registry, not even while the folder is being read.
