@@ -1,5 +1,6 @@
-//! Hover over entities, sources and numbers, over small multi-file fixtures. `$0` marks each
-//! cursor; every snapshot shows what the hover covers (carets) and the Markdown it shows.
+//! Hover over entities, sources, numbers, quotations and claim spans, over small multi-file
+//! fixtures. `$0` marks each cursor; every snapshot shows what the hover covers (carets) and
+//! the Markdown it shows.
 
 mod common;
 

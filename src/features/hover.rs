@@ -1,4 +1,5 @@
-//! Hover: a Markdown card for the entity, source or number under the cursor.
+//! Hover: a Markdown card for the entity, source, number, quotation or claim span under the
+//! cursor.
 //!
 //! The cards are short and use only CommonMark that both VS Code and Neovim render: bold,
 //! code spans, bullet lists, autolinks and plain fences. No HTML. Text taken from the files
@@ -311,7 +312,7 @@ fn number_card(ws: &Workspace, file: FileId, number: &NumberAttribution, what: &
     let quoted = &doc.text[number.range.start..number.range.end];
     // A quotation is cut to a line.
     let shown = match what {
-        "Quotation" => code(&super::inlay_hints::shorten(quoted, 60)),
+        "Quotation" => code(&shorten(quoted, 60)),
         _ => code(quoted),
     };
     // `shown` renders an id as its markup: `[^id]` for a citation, `^id` for a span attribute.
@@ -511,6 +512,24 @@ pub(crate) fn file_url(path: &Path) -> String {
         }
     }
     out
+}
+
+/// `text` on one line, cut to at most `limit` characters with `…`, at a word boundary when one
+/// falls in the last third.
+pub(crate) fn shorten(text: &str, limit: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= limit {
+        return flat;
+    }
+    let cut: String = flat.chars().take(limit - 1).collect();
+    let at_word = cut
+        .rfind(' ')
+        .filter(|&i| cut[..i].chars().count() >= limit * 2 / 3)
+        .unwrap_or(cut.len());
+    format!(
+        "{}…",
+        cut[..at_word].trim_end_matches([' ', ',', ';', ':', '-', '–', '—'])
+    )
 }
 
 fn display_path(path: &Path) -> String {

@@ -15,7 +15,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::hover;
+use super::hover::{self, shorten};
 use crate::syntax::{Definition, DefinitionKind, MentionKind, TextRange};
 use crate::workspace::{FileId, Workspace};
 
@@ -252,24 +252,6 @@ fn names(shown: &str, def: &Definition) -> bool {
         return true;
     }
     def.field_value("kind") == Some("person") && name.len() > 1 && holds(&name[name.len() - 1..])
-}
-
-/// `text` on one line, cut to at most `limit` characters with `…`, at a word boundary when one
-/// falls in the last third.
-pub(crate) fn shorten(text: &str, limit: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= limit {
-        return flat;
-    }
-    let cut: String = flat.chars().take(limit - 1).collect();
-    let at_word = cut
-        .rfind(' ')
-        .filter(|&i| cut[..i].chars().count() >= limit * 2 / 3)
-        .unwrap_or(cut.len());
-    format!(
-        "{}…",
-        cut[..at_word].trim_end_matches([' ', ',', ';', ':', '-', '–', '—'])
-    )
 }
 
 #[cfg(test)]
