@@ -398,3 +398,65 @@ async fn an_untitled_buffer_sees_the_workspace() {
     );
     client.shutdown().await;
 }
+
+/// Completion by name over the protocol: what Neovim and eglot filter on (`filterText`,
+/// and eglot's `insertText`) starts with the typed text as typed; the edit puts the id in
+/// place of what follows the `@`. A value typed right after `kind:` gets its space from an
+/// additional edit; `[@` at the start of a line offers the ids mentioned but undefined.
+#[tokio::test]
+async fn completion_items_match_what_was_typed() {
+    let text = "He met @Secr\n\n@ghost and @ghost.\n\n[@\n\n[^s]: A source\n  kind:\n";
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY), ("a.news", text)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    client.open(&article, 1, text).await;
+    client.diagnostics(&article, 1).await;
+
+    let list = client
+        .request("textDocument/completion", super::at(&article, 0, 12))
+        .await;
+    assert_eq!(list["isIncomplete"], true, "{list}");
+    let item = &list["items"][0];
+    assert_eq!(item["label"], "blinken");
+    assert!(
+        item["filterText"]
+            .as_str()
+            .unwrap()
+            .starts_with("Secretary "),
+        "{item}"
+    );
+    assert_eq!(item["insertText"], "Secretary");
+    assert_eq!(item["textEdit"]["newText"], "blinken");
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": position(0, 8), "end": position(0, 12)})
+    );
+
+    let list = client
+        .request("textDocument/completion", super::at(&article, 4, 2))
+        .await;
+    let labels: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    // The half-typed `@Secr` above is a mention too, of an id nobody defines.
+    assert_eq!(labels, ["ghost", "Secr"], "{list}");
+
+    let list = client
+        .request("textDocument/completion", super::at(&article, 7, 7))
+        .await;
+    let official = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "official")
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(official["textEdit"]["newText"], "official");
+    assert_eq!(
+        official["additionalTextEdits"],
+        json!([{"range": {"start": position(7, 6), "end": position(7, 7)}, "newText": ": "}])
+    );
+    client.shutdown().await;
+}
