@@ -65,14 +65,23 @@ pub fn apply(cx: &Context, changes: Vec<Change>) {
     if !folders_to_read.is_empty() {
         let cx = cx.clone();
         tokio::spawn(async move {
-            let documents = tokio::task::spawn_blocking(move || {
-                folders_to_read
+            // A folder the loader would not enter (ignored, hidden) is not read or watched.
+            let (documents, walked) = tokio::task::spawn_blocking(move || {
+                let walked: Vec<PathBuf> = folders_to_read
+                    .into_iter()
+                    .filter(|dir| load::is_walked_directory(dir))
+                    .collect();
+                let documents = walked
                     .iter()
                     .flat_map(|dir| load::load(dir, false, Masks::Release).0)
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                (documents, walked)
             })
             .await
             .unwrap_or_default();
+            for dir in &walked {
+                cx.state.watch_root(dir, false);
+            }
             let mut any = false;
             {
                 let mut store = cx.state.store();
@@ -128,19 +137,24 @@ pub fn start_own_watcher(cx: &Context) -> Option<&'static str> {
     let watcher = Arc::new(Mutex::new(watcher));
     let (roots_tx, mut roots_rx) = mpsc::unbounded_channel::<(PathBuf, bool)>();
     cx.state.set_watch_roots(roots_tx);
-    // Setting up recursive native watches walks the tree: on the blocking pool.
+    // Each directory the loader walks is watched on its own, not the tree: a recursive watch
+    // would also take every directory under `target/` or `node_modules/` (one inotify watch
+    // each, and a storm of events during a build). Listing them walks the tree: on the
+    // blocking pool.
     tokio::spawn(async move {
         while let Some((root, shallow)) = roots_rx.recv().await {
             let watcher = watcher.clone();
             let _ = tokio::task::spawn_blocking(move || {
-                let mode = if shallow {
-                    RecursiveMode::NonRecursive
+                let dirs = if shallow {
+                    vec![root]
                 } else {
-                    RecursiveMode::Recursive
+                    load::directories(&root)
                 };
                 let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
-                if let Err(e) = watcher.watch(&root, mode) {
-                    tracing::warn!("cannot watch {}: {e}", root.display());
+                for dir in dirs {
+                    if let Err(e) = watcher.watch(&dir, RecursiveMode::NonRecursive) {
+                        tracing::warn!("cannot watch {}: {e}", dir.display());
+                    }
                 }
             })
             .await;
@@ -176,7 +190,7 @@ async fn run(cx: Context, mut rx: mpsc::UnboundedReceiver<notify::Event>) {
 /// What a burst of watcher events means for the workspaces: each path once, as it is now
 /// (a file renamed away, or replaced through a temporary file, is looked at where it ends).
 /// Only articles, `newsmark.toml` and folders matter; hidden files and folders are skipped,
-/// as the loader skips them.
+/// as the loader skips them (ignored folders are not watched at all).
 pub fn changes_of(events: &[notify::Event], roots: &[PathBuf]) -> Vec<Change> {
     let mut paths: Vec<&PathBuf> = Vec::new();
     for event in events {

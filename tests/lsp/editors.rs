@@ -231,6 +231,23 @@ async fn without_client_watching_the_server_watches_the_disk() {
     settles(&mut client, &article, 0).await;
     std::fs::remove_dir_all(&desk).unwrap();
     settles(&mut client, &article, 1).await;
+    // A folder the loader ignores is neither read nor watched: the registry appearing in
+    // it changes nothing, while a file in a folder it walks is seen.
+    std::fs::write(root.join(".gitignore"), "build/\n").unwrap();
+    std::fs::create_dir_all(root.join("build")).unwrap();
+    std::fs::write(root.join("build/entities.news"), REGISTRY).unwrap();
+    std::fs::create_dir_all(root.join("desk2")).unwrap();
+    std::fs::write(root.join("desk2/other.news"), "@ssu again.\n").unwrap();
+    let d = client.diagnostics(&article, 1).await;
+    assert_eq!(super::summary(&d)[0].0, "undefined-entity", "{d:?}");
+    let hover = client
+        .request("textDocument/hover", super::at(&article, 0, 2))
+        .await;
+    let card = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        card.contains("2 mentions"),
+        "desk2/other.news is indexed: {card}"
+    );
     client.shutdown().await;
 }
 
