@@ -68,6 +68,17 @@ fn render(ws: &Workspace, file: FileId, list: Option<CompletionList>) -> String 
         if let Some(filter) = &item.filter_text {
             write!(out, " | filter {filter}").unwrap();
         }
+        if let Some(insert) = &item.insert_text {
+            write!(out, " | insert {insert}").unwrap();
+        }
+        for (range, new_text) in &item.additional_edits {
+            write!(
+                out,
+                " | also `{}` → `{new_text}`",
+                &text[range.start..range.end]
+            )
+            .unwrap();
+        }
         out.push('\n');
     }
     out
@@ -203,7 +214,10 @@ fn a_long_list_is_cut_and_marked_incomplete() {
         format!("e{:05}", MAX_ITEMS - 1)
     );
     let narrow = complete(&ws, cursors[1].0, cursors[1].1).expect("a completion");
-    assert!(!narrow.is_incomplete);
+    // Not cut, but some items match as subsequences only, which a client narrowing the
+    // list by prefix cannot reproduce: it asks again as the user types.
+    assert!(narrow.is_incomplete);
+    assert!(narrow.items.len() < MAX_ITEMS);
     // The ten ids the query is a prefix of first, then ids like `e00100` that hold it only as
     // a subsequence.
     let prefix: Vec<&str> = narrow.items[..10]
@@ -219,7 +233,9 @@ fn a_long_list_is_cut_and_marked_incomplete() {
 
     let (ws, cursors) = common::cursors(&entities(MAX_ITEMS));
     let exact = complete(&ws, cursors[0].0, cursors[0].1).expect("a completion");
-    assert!(!exact.is_incomplete);
+    // Nothing cut; still incomplete, as every list after a bare `@` is: the next character
+    // typed may start a name, which the client cannot match against the ids it holds.
+    assert!(exact.is_incomplete);
     assert_eq!(exact.items.len(), MAX_ITEMS);
 }
 
@@ -272,6 +288,40 @@ does not hide a citation.[^gen$0
   date: 2025-01-11
 "
     )));
+}
+
+#[test]
+fn typed_names_head_the_filter_text_in_the_case_typed() {
+    // What Neovim and eglot match a typed prefix against, case-sensitively: the filter text
+    // (and eglot the insert text) starts with exactly what was typed.
+    assert_snapshot!(completions(&with_registry(
+        "@Ant$0 @Antony$0 @Secretary$0 @SBU$0 @Bel$0 @Wa$0 @Bl$0\n"
+    )));
+}
+
+#[test]
+fn a_new_definition_label_offers_the_ids_mentioned_but_undefined() {
+    assert_snapshot!(completions(&with_registry(
+        "@ghost met @ghost and @kim and @blinken.
+
+[@$0
+
+[@gh$0
+"
+    )));
+}
+
+#[test]
+fn a_value_typed_right_after_the_colon_gets_its_space() {
+    assert_snapshot!(completions(
+        "//- article.news
+Cited.[^a]
+
+[^a]: A source
+  kind:$0
+  url: https://example.org/a
+"
+    ));
 }
 
 #[test]

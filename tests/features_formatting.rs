@@ -327,3 +327,23 @@ fn outside_definitions(text: &str) -> String {
     out.push_str(&text[last..]);
     out
 }
+
+/// The formatter's order is the one docs/markup.md and the example use (`by:` first in a
+/// source): formatting the example's definitions moves no field.
+#[test]
+fn the_example_is_already_in_the_formatters_order() {
+    for file in [
+        "examples/kursk/kursk-pows.news",
+        "examples/kursk/entities.news",
+    ] {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        let fields = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.starts_with("  ") && l.contains(": "))
+                .map(|l| l.trim().split(':').next().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(fields(&format_text(&text)), fields(&text), "{file}");
+    }
+}

@@ -1,5 +1,6 @@
-//! Hover over entities, sources and numbers, over small multi-file fixtures. `$0` marks each
-//! cursor; every snapshot shows what the hover covers (carets) and the Markdown it shows.
+//! Hover over entities, sources, numbers, quotations and claim spans, over small multi-file
+//! fixtures. `$0` marks each cursor; every snapshot shows what the hover covers (carets) and
+//! the Markdown it shows.
 
 mod common;
 
@@ -308,4 +309,40 @@ fn number_hovers_agree_with_the_rules_on_the_shipped_example() {
         ws.set_document(Document::new(dir.join(name), text));
     }
     assert_hovers_agree_with_the_rules(&ws);
+}
+
+/// A claim span says who is on record for it and with which sources; a quotation of speech
+/// how the rules judge it (the speaker's cue, the citation, or nobody).
+#[test]
+fn claim_spans_and_quotations_say_who_is_on_record() {
+    assert_snapshot!(hovers(&with_registry(
+        "He [confirmed$0 the capture]{@blinken ^ssu status=confirmed} and [they$0 left]{@ghost}.
+A [rumour$0]{status=unverified} spread.
+\"We will not$0 give up the fight now,\" Blinken said.[^ssu]
+Another voice: \"nobody will ever$0 know the truth of it.\"
+
+[^ssu]: SSU communiqué
+  url: https://example.org
+  date: 2025-01-11
+"
+    )));
+}
+
+/// "Defined in" is a link to the file and line, for a workspace on disk.
+#[test]
+fn where_an_entity_is_defined_is_a_link() {
+    let mut ws = Workspace::new("/news desk".into(), Config::default());
+    ws.set_document(Document::new(
+        "/news desk/entities.news".into(),
+        "[@ssu]: Security Service of Ukraine\n  kind: org\n".to_string(),
+    ));
+    let file = ws.set_document(Document::new(
+        "/news desk/a.news".into(),
+        "@ssu spoke.\n".to_string(),
+    ));
+    let card = hover(&ws, file, 2).expect("a hover").markdown;
+    assert!(
+        card.contains("Defined in [`entities.news:1`](file:///news%20desk/entities.news#L1)"),
+        "{card}"
+    );
 }

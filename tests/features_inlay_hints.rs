@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use insta::assert_snapshot;
-use newsmark::features::inlay_hints::{self, Hint};
+use newsmark::features::inlay_hints::{self, Hint, HintOptions, NameHints};
 use newsmark::syntax::TextRange;
 use newsmark::workspace::{FileId, Workspace};
 
@@ -52,12 +52,73 @@ fn show(ws: &Workspace, file: FileId, hints: &[Hint]) -> String {
     common::annotate_lines(ws, file, &items)
 }
 
+/// Every hint of `article.news` with `NameHints::All` (a name after every mention whose
+/// text is not the name).
 fn all_hints(fixture: &str) -> (Workspace, FileId, Vec<Hint>) {
+    let options = HintOptions {
+        entity_names: NameHints::All,
+        ..HintOptions::default()
+    };
+    hints_as(fixture, &options)
+}
+
+fn hints_as(fixture: &str, options: &HintOptions) -> (Workspace, FileId, Vec<Hint>) {
     let ws = common::workspace(fixture);
     let file = ws.file_id(Path::new("article.news")).unwrap();
     let len = ws.document(file).text.len();
-    let hints = inlay_hints::hints(&ws, file, TextRange::new(0, len));
+    let hints = inlay_hints::hints_with(&ws, file, TextRange::new(0, len), options);
     (ws, file, hints)
+}
+
+/// The default for writers: a name only where the text does not name the entity already,
+/// once per entity and paragraph.
+#[test]
+fn by_default_names_only_where_the_text_does_not_name_the_entity() {
+    let (ws, file, hints) = hints_as(
+        &format!(
+            "{REGISTRY}[@kursk-region]: Kursk Oblast
+  kind: place
+  aliases: Kursk region
+
+[@afu]: Armed Forces of Ukraine
+  kind: org
+//- article.news
+Fighting in the [Kursk region](@kursk-region) and near [Sudzha](@kursk-region), where @afu held [the line](@afu).
+[Blinken](@blinken) and [the secretary](@blinken) met [José](@blinken) of @north-korea and [the north](@north-korea).
+
+In a new paragraph [the secretary](@blinken) and @afu again; [Antony Blinken's](@blinken) visit.[^ssu]
+
+[^ssu]: SSU communiqué
+  by: @ssu
+"
+        ),
+        &HintOptions::default(),
+    );
+    assert_snapshot!(show(&ws, file, &hints));
+    // Off: no names, titles still; titles off: names only.
+    let off = HintOptions {
+        entity_names: NameHints::Off,
+        ..HintOptions::default()
+    };
+    let fixture =
+        format!("{REGISTRY}//- article.news\n[the man](@blinken) said so.[^s]\n\n[^s]: A source\n");
+    let labels = |o: &HintOptions| -> Vec<String> {
+        hints_as(&fixture, o)
+            .2
+            .into_iter()
+            .map(|h| h.label)
+            .collect()
+    };
+    assert_eq!(
+        labels(&HintOptions::default()),
+        ["Antony Blinken", "A source"]
+    );
+    assert_eq!(labels(&off), ["A source"]);
+    let no_titles = HintOptions {
+        source_titles: false,
+        ..HintOptions::default()
+    };
+    assert_eq!(labels(&no_titles), ["Antony Blinken"]);
 }
 
 #[test]
@@ -95,11 +156,18 @@ fn only_hints_in_the_range() {
     let second = text.find("two").unwrap();
     // A hint at the very end of the range counts.
     let range = TextRange::new(second - 1, second - 1);
-    let some = inlay_hints::hints(&ws, file, range);
+    let all = HintOptions {
+        entity_names: NameHints::All,
+        ..HintOptions::default()
+    };
+    let some = inlay_hints::hints_with(&ws, file, range, &all);
     assert_eq!(some.len(), 1);
     assert_eq!(some[0].position, second - 1);
     let line_two = TextRange::new(text.find('\n').unwrap() + 1, second + 4);
-    assert_eq!(inlay_hints::hints(&ws, file, line_two), [hints[1].clone()]);
+    assert_eq!(
+        inlay_hints::hints_with(&ws, file, line_two, &all),
+        [hints[1].clone()]
+    );
 }
 
 #[test]

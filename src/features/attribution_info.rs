@@ -43,6 +43,25 @@ pub(crate) struct NumberAttribution {
 
 /// The number at `offset` (its end counts, as for every target) and how it is attributed.
 pub(crate) fn number_at(ws: &Workspace, file: FileId, offset: usize) -> Option<NumberAttribution> {
+    claim_at(ws, file, offset, ClaimKind::Number)
+}
+
+/// The quotation of speech at `offset`, and how it is attributed (as `unattributed-quote`
+/// and `missing-source` judge it).
+pub(crate) fn quotation_at(
+    ws: &Workspace,
+    file: FileId,
+    offset: usize,
+) -> Option<NumberAttribution> {
+    claim_at(ws, file, offset, ClaimKind::Quotation)
+}
+
+fn claim_at(
+    ws: &Workspace,
+    file: FileId,
+    offset: usize,
+    kind: ClaimKind,
+) -> Option<NumberAttribution> {
     let touches = |r: TextRange| r.start <= offset && offset <= r.end;
     let doc = ws.document(file);
     let index = doc.syntax.blocks.iter().position(|b| touches(b.range))?;
@@ -53,7 +72,7 @@ pub(crate) fn number_at(ws: &Workspace, file: FileId, offset: usize) -> Option<N
         .blocks(index..index + 1)
         .into_iter()
         .flat_map(|(_, judged)| judged)
-        .find(|j| j.claim.kind == ClaimKind::Number && touches(j.claim.range))
+        .find(|j| j.claim.kind == kind && touches(j.claim.range))
         .map(|j| shown.attribution(block, &j))
 }
 

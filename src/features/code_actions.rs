@@ -19,6 +19,20 @@ pub use crate::rules::{Action, ActionKind};
 /// definition under `range`, then the file-wide source action. Identical actions offered for
 /// two diagnostics (two numbers of one sentence) appear once, for the first.
 pub fn actions(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Action> {
+    actions_for(ws, file, range, &[])
+}
+
+/// A diagnostic the editor asks fixes for, as it knows it: its rule id and range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asked {
+    pub rule: String,
+    pub range: TextRange,
+}
+
+/// [`actions`], with the fixes of the diagnostics the editor names too, wherever they are.
+/// Neovim asks from anywhere on a line with that line's diagnostics, so a range that misses a
+/// finding must not hide its fixes.
+pub fn actions_for(ws: &Workspace, file: FileId, range: TextRange, asked: &[Asked]) -> Vec<Action> {
     let doc = ws.document(file);
     let range = TextRange::new(
         range.start.min(doc.text.len()),
@@ -27,9 +41,14 @@ pub fn actions(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Action> {
     let fx = FixContext::new(ws, file);
     let diagnostics = rules::check(ws, file);
     let touches = |r: TextRange| r.start <= range.end && range.start <= r.end;
+    let named = |d: &Diagnostic| {
+        asked
+            .iter()
+            .any(|a| a.rule == d.rule.id() && a.range == d.range)
+    };
 
     let mut out: Vec<Action> = Vec::new();
-    for diagnostic in diagnostics.iter().filter(|d| touches(d.range)) {
+    for diagnostic in diagnostics.iter().filter(|d| touches(d.range) || named(d)) {
         let mut fixes = (diagnostic.rule.def().fixes)(&fx, diagnostic);
         fixes.extend(suppress(&fx, diagnostic));
         for mut fix in fixes {

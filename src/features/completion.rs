@@ -38,6 +38,11 @@ pub struct CompletionItem {
     pub new_text: String,
     /// What the client should match typed text against, when that is not the label.
     pub filter_text: Option<String>,
+    /// What a client that ignores `replace` (eglot 1.9 and others) puts in while the user
+    /// chooses, and matches typed text against: it starts with what the user typed.
+    pub insert_text: Option<String>,
+    /// Edits beside `replace`, before it and not touching it (a space after `kind:`).
+    pub additional_edits: Vec<(TextRange, String)>,
     /// Orders the items: the match rank, then the id (or the list's own order).
     pub sort_text: String,
 }
@@ -83,6 +88,10 @@ pub fn complete(ws: &Workspace, file: FileId, offset: usize) -> Option<Completio
     if let Some(replace) = citation_id(doc, line, offset) {
         let query = &text[replace.start..offset];
         return Some(finish(source_items(ws, file, query, replace, "", &[])));
+    }
+    if let Some(replace) = definition_label(doc, line, offset) {
+        let query = &text[replace.start..offset];
+        return Some(finish(undefined_items(ws, query, replace)));
     }
     if let Some(replace) = mention_id(doc, line, offset) {
         let query = &text[replace.start..offset];
@@ -150,6 +159,87 @@ fn mention_id(doc: &Document, line: TextRange, offset: usize) -> Option<TextRang
         return None;
     }
     Some(TextRange::new(start, id_run_end(bytes, offset, line.end)))
+}
+
+/// The partial id of a definition label being typed at the start of a line (`[@`,
+/// `[@kur`): the range to replace.
+fn definition_label(doc: &Document, line: TextRange, offset: usize) -> Option<TextRange> {
+    let bytes = doc.text.as_bytes();
+    let start = line.start + 2;
+    if !doc.text[line.start..line.end].starts_with("[@")
+        || offset < start
+        || id_run_start(bytes, start, offset) != start
+    {
+        return None;
+    }
+    // In code, a comment or front matter the mask blanks the bracket (as it does a label
+    // that parsed).
+    let parsed = doc
+        .syntax
+        .definitions
+        .iter()
+        .any(|d| d.range.start == line.start);
+    if !parsed && doc.prose_mask().as_bytes()[line.start] != b'[' {
+        return None;
+    }
+    Some(TextRange::new(start, id_run_end(bytes, offset, line.end)))
+}
+
+/// For a new entity definition: the ids the workspace mentions but nobody defines, the most
+/// mentioned first (an id that is already defined would only be a duplicate).
+fn undefined_items(ws: &Workspace, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
+    let query = lowercase(typed);
+    let index = ws.index();
+    // A label being typed (`[@gh` at the start of a line) parses as a mention of itself;
+    // it does not count.
+    let elsewhere = |m: &&crate::workspace::MentionRef| {
+        let doc = ws.document(m.file);
+        let at = doc.syntax.mentions[m.index].range.start;
+        let bytes = doc.text.as_bytes();
+        !(at >= 1 && bytes[at - 1] == b'[' && (at == 1 || bytes[at - 2] == b'\n'))
+    };
+    let mut hits: Vec<(u8, usize, &str)> = index
+        .mentions
+        .iter()
+        .filter(|(id, _)| !index.definitions.contains_key(id.as_str()))
+        .filter_map(|(id, refs)| {
+            let count = refs.iter().filter(elsewhere).count();
+            (count > 0).then_some(())?;
+            Some((rank(&query, id, &[] as &[&str])?, count, id.as_str()))
+        })
+        .collect();
+    hits.sort_unstable_by(|a, b| {
+        (a.0, std::cmp::Reverse(a.1), a.2).cmp(&(b.0, std::cmp::Reverse(b.1), b.2))
+    });
+    hits.into_iter()
+        .enumerate()
+        .map(|(i, (_, count, id))| {
+            let files = index.mentions[id]
+                .iter()
+                .filter(elsewhere)
+                .map(|m| m.file)
+                .collect::<std::collections::HashSet<_>>()
+                .len();
+            let mut item = CompletionItem {
+                label: id.to_string(),
+                kind: ItemKind::Entity,
+                detail: Some(format!(
+                    "not defined · {count} mention{} in {files} file{}",
+                    if count == 1 { "" } else { "s" },
+                    if files == 1 { "" } else { "s" }
+                )),
+                documentation: None,
+                replace,
+                new_text: id.to_string(),
+                filter_text: Some(id.to_string()),
+                insert_text: None,
+                additional_edits: Vec::new(),
+                sort_text: format!("{i:05}"),
+            };
+            as_typed(&mut item, typed, id, &[]);
+            item
+        })
+        .collect()
 }
 
 /// The partial id after a `[^` (`[^ss`, `[^ssu]`): the range to replace.
@@ -228,6 +318,23 @@ fn definition_field(
         + text[offset..line.end]
             .find(char::is_whitespace)
             .unwrap_or(line.end - offset);
+    // Typed right after the colon (the `:` trigger): the value gets the space the format
+    // has, by rewriting the colon beside the edit (a client such as Neovim inserts only the
+    // first word of an edit's text, so a leading space there would be lost).
+    let space = (gap.is_empty()).then(|| {
+        vec![(
+            TextRange::new(after_colon - 1, after_colon),
+            ": ".to_string(),
+        )]
+    });
+    let spaced = |mut items: Vec<CompletionItem>| {
+        if let Some(edits) = &space {
+            for item in &mut items {
+                item.additional_edits = edits.clone();
+            }
+        }
+        items
+    };
     match (def.kind, key) {
         (kind, "kind") => {
             let (values, what) = match kind {
@@ -239,7 +346,12 @@ fn definition_field(
                 .map(|v| Simple::new(v, v, Some(what.to_string())))
                 .collect();
             let replace = TextRange::new(value_start, value_end);
-            Some(finish(ranked(ItemKind::Value, typed, replace, candidates)))
+            Some(finish(spaced(ranked(
+                ItemKind::Value,
+                typed,
+                replace,
+                candidates,
+            ))))
         }
         (DefinitionKind::Source, "by") => {
             if typed.is_empty() {
@@ -249,6 +361,7 @@ fn definition_field(
                     item.label.insert(0, '@');
                     item.new_text.insert(0, '@');
                 }
+                list.items = spaced(list.items);
                 return Some(list);
             }
             let query = typed.strip_prefix('@')?;
@@ -450,6 +563,8 @@ fn claim_attribute(
             replace,
             new_text: "status=".to_string(),
             filter_text: Some("status".to_string()),
+            insert_text: None,
+            additional_edits: Vec::new(),
             sort_text: format!("{rank}:0:status"),
         });
     }
@@ -512,11 +627,11 @@ fn alias_names(def: &Definition) -> impl Iterator<Item = &str> {
 /// (and their hover cards) are built only for what is kept.
 fn entity_items(
     ws: &Workspace,
-    query: &str,
+    typed: &str,
     replace: TextRange,
     exclude: &[&str],
 ) -> CompletionList {
-    let query = lowercase(query);
+    let query = lowercase(typed);
     let query_text: String = query.iter().collect();
     let query_chars = char_mask(&query_text);
     let ascii_query = query_text.is_ascii().then(|| query_text.into_bytes());
@@ -541,16 +656,122 @@ fn entity_items(
         hits.truncate(MAX_ITEMS);
     }
     hits.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let items = hits
+    // Clients narrow a list as the user types without asking again, and they can only match
+    // what they see (Neovim's popup the inserted id, eglot its `insertText`): a list that
+    // holds, or will hold, entities matched by a name or alias is asked for again.
+    let by_name = typed.is_empty() || hits.iter().any(|(rank, ..)| *rank >= 2);
+    let mut items: Vec<CompletionItem> = hits
         .into_iter()
         .map(|(rank, id, at)| {
             let def = &ws.document(at.file).syntax.definitions[at.index];
-            entity_item(ws, id, Some(def), rank, replace, "")
+            let mut item = entity_item(ws, id, Some(def), rank, replace, "");
+            let names: Vec<&str> = std::iter::once(def.name.text.as_str())
+                .chain(alias_names(def))
+                .collect();
+            as_typed(&mut item, typed, id, &names);
+            item
         })
         .collect();
+    distinct_insert_texts(&mut items);
     CompletionList {
         items,
-        is_incomplete,
+        // While the workspace is read, entities are missing from the list.
+        is_incomplete: is_incomplete || by_name || ws.loading,
+    }
+}
+
+/// Makes an entity item match what the user typed in clients that filter by a
+/// case-sensitive prefix of `filterText` (Neovim 0.11, eglot): `@Ant` must find `blinken`
+/// through "Antony", `@Kor` find `north-korea`. The typed text, completed to the end of
+/// the word of the id, name or alias it begins (`Ant` → `Antony`), heads the filter text
+/// and is the insert text; the id stays the label and the edit.
+fn as_typed(item: &mut CompletionItem, typed: &str, id: &str, names: &[&str]) {
+    if typed.is_empty() {
+        return;
+    }
+    let form = typed_form(typed, id, names);
+    if let Some(filter) = &mut item.filter_text
+        && !filter.starts_with(&form)
+    {
+        *filter = format!("{form} {filter}");
+    }
+    if form != id {
+        item.insert_text = Some(form);
+    }
+}
+
+/// `typed` followed by the rest of the first word that it is a prefix of: of the id, then of
+/// a name or alias at its start, then of a later word of any of them; a word that starts with
+/// `typed` as it was typed (`Kursk` in "Kursk Oblast") before one that starts with it in
+/// another case (the id `kursk-region`). `typed` alone when it begins none (a subsequence
+/// match).
+fn typed_form(typed: &str, id: &str, names: &[&str]) -> String {
+    let query = lowercase(typed);
+    let texts = || std::iter::once(id).chain(names.iter().copied());
+    let starts = || {
+        let firsts = texts().map(|t| (t, 0));
+        firsts.chain(texts().flat_map(|t| word_starts(t).skip(1).map(move |i| (t, i))))
+    };
+    let exact = starts().find_map(|(text, start)| {
+        text[start..]
+            .starts_with(typed)
+            .then(|| (text, start + typed.len()))
+    });
+    let found = exact.or_else(|| {
+        starts().find_map(|(text, start)| {
+            prefix_end(&text[start..], &query).map(|end| (text, start + end))
+        })
+    });
+    let Some((text, end)) = found else {
+        return typed.to_string();
+    };
+    let rest = &text[end..];
+    // An id is one word; a name's word ends at a space or a comma.
+    let word_end = if text == id {
+        rest.len()
+    } else {
+        rest.find(|c: char| c.is_whitespace() || c == ',')
+            .unwrap_or(rest.len())
+    };
+    format!("{typed}{}", &rest[..word_end])
+}
+
+/// The byte length of the start of `text` that lower-cases to exactly `query`.
+fn prefix_end(text: &str, query: &[char]) -> Option<usize> {
+    let mut lowered = 0;
+    for (i, c) in text.char_indices() {
+        if lowered == query.len() {
+            return Some(i);
+        }
+        for l in c.to_lowercase() {
+            if query.get(lowered) != Some(&l) {
+                return None;
+            }
+            lowered += 1;
+        }
+    }
+    (lowered == query.len()).then_some(text.len())
+}
+
+/// Two items a client shows by their insert text (eglot) must not share it, or only one is
+/// offered: a later one gets its id after it.
+fn distinct_insert_texts(items: &mut [CompletionItem]) {
+    let mut seen: Vec<String> = Vec::new();
+    for item in items.iter_mut() {
+        let shown = item
+            .insert_text
+            .clone()
+            .unwrap_or_else(|| item.label.clone());
+        if seen.contains(&shown) {
+            let distinct = format!("{shown} @{}", item.label);
+            if let Some(filter) = &mut item.filter_text {
+                *filter = format!("{distinct} {filter}");
+            }
+            seen.push(distinct.clone());
+            item.insert_text = Some(distinct);
+        } else {
+            seen.push(shown);
+        }
     }
 }
 
@@ -583,6 +804,8 @@ fn entity_item(
         replace,
         new_text: format!("{prefix}{id}"),
         filter_text: Some(filter),
+        insert_text: None,
+        additional_edits: Vec::new(),
         sort_text: format!("{rank}:{id}"),
     }
 }
@@ -625,6 +848,8 @@ fn source_items(
             replace,
             new_text: format!("{prefix}{id}"),
             filter_text: Some(format!("{id} {}", def.name.text).trim_end().to_string()),
+            insert_text: None,
+            additional_edits: Vec::new(),
             sort_text: format!("{rank}:{id}"),
         });
     }
@@ -669,6 +894,8 @@ fn ranked(
                 replace,
                 new_text: c.new_text,
                 filter_text: None,
+                insert_text: None,
+                additional_edits: Vec::new(),
                 sort_text: format!("{rank}:{i:03}"),
             })
         })

@@ -12,9 +12,9 @@
 //!   none);
 //! - fields are indented by two spaces and written `key: value` (`key:` when the value is
 //!   empty), in a fixed order: for an entity `kind, role, description, aliases, wikidata, url`,
-//!   for a source `url, archive, date, accessed, by, kind`, then the fields newsmark does not
-//!   know in their original order. A field given twice keeps its copies in their order, so the
-//!   first one still counts.
+//!   for a source `by, url, archive, date, accessed, kind` (the order of docs/markup.md and
+//!   the example), then the fields newsmark does not know in their original order. A field
+//!   given twice keeps its copies in their order, so the first one still counts.
 //!
 //! Definitions that follow each other with only blank lines between them are separated by
 //! exactly one blank line. The file's trailing group of definitions (the last such run, with
@@ -35,7 +35,7 @@ use crate::workspace::{FileId, Workspace};
 pub const ENTITY_FIELD_ORDER: [&str; 6] =
     ["kind", "role", "description", "aliases", "wikidata", "url"];
 /// Field order of source definitions; other fields follow in their own order.
-pub const SOURCE_FIELD_ORDER: [&str; 6] = ["url", "archive", "date", "accessed", "by", "kind"];
+pub const SOURCE_FIELD_ORDER: [&str; 6] = ["by", "url", "archive", "date", "accessed", "kind"];
 
 /// The edits that format `file`: at most one per run of definitions, sorted, never
 /// overlapping. Empty when the file is already formatted.

@@ -1,4 +1,5 @@
-//! Hover: a Markdown card for the entity, source or number under the cursor.
+//! Hover: a Markdown card for the entity, source, number, quotation or claim span under the
+//! cursor.
 //!
 //! The cards are short and use only CommonMark that both VS Code and Neovim render: bold,
 //! code spans, bullet lists, autolinks and plain fences. No HTML. Text taken from the files
@@ -12,7 +13,9 @@ use super::attribution_info::{self, NumberAttribution, Verdict};
 use super::target::{self, Target};
 use crate::prose::numbers::NumberClass;
 use crate::prose::{self, sentences};
-use crate::syntax::{Definition, DefinitionKind, ENTITY_FIELDS, SOURCE_FIELDS, TextRange};
+use crate::syntax::{
+    ClaimSpan, Definition, DefinitionKind, ENTITY_FIELDS, SOURCE_FIELDS, TextRange,
+};
 use crate::workspace::{Document, FileId, Workspace};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,11 +57,81 @@ pub fn hover(ws: &Workspace, file: FileId, offset: usize) -> Option<Hover> {
             markdown: cards.join(CARD_SEPARATOR),
         });
     }
-    let number = attribution_info::number_at(ws, file, offset)?;
+    if let Some(number) = attribution_info::number_at(ws, file, offset) {
+        return Some(Hover {
+            range: number.range,
+            markdown: number_card(ws, file, &number, "Number"),
+        });
+    }
+    if let Some(quote) = attribution_info::quotation_at(ws, file, offset) {
+        return Some(Hover {
+            range: quote.range,
+            markdown: number_card(ws, file, &quote, "Quotation"),
+        });
+    }
+    let doc = ws.document(file);
+    let claim = doc
+        .syntax
+        .claims
+        .iter()
+        .filter(|c| c.range.start <= offset && offset <= c.range.end)
+        .min_by_key(|c| c.range.end - c.range.start)?;
     Some(Hover {
-        range: number.range,
-        markdown: number_card(ws, file, &number),
+        range: claim.range,
+        markdown: claim_card(ws, file, claim),
     })
+}
+
+/// Who is on record for a claim span, and with which sources: its `@` speakers with their
+/// names, its `^` sources with their titles, and its status.
+fn claim_card(ws: &Workspace, file: FileId, claim: &ClaimSpan) -> String {
+    let doc = ws.document(file);
+    let mut out = "**Claim**".to_string();
+    if let Some((_, at)) = claim.status {
+        let _ = write!(out, " · {}", code(&doc.text[at.start..at.end]));
+    }
+    out.push_str("\n\n");
+    if claim.speakers.is_empty() {
+        out.push_str("No one is on record for it in the span.\n\n");
+    } else {
+        let speakers: Vec<String> = claim
+            .speakers
+            .iter()
+            .map(|s| match ws.entity(&s.text).next() {
+                Some((_, def)) if !def.name.text.is_empty() => {
+                    format!(
+                        "{} ({})",
+                        escape(&def.name.text),
+                        code(&format!("@{}", s.text))
+                    )
+                }
+                _ => format!("{} (not defined)", code(&format!("@{}", s.text))),
+            })
+            .collect();
+        let _ = write!(out, "On record: {}\n\n", speakers.join(", "));
+    }
+    if claim.sources.is_empty() {
+        out.push_str("No source in the span: cite one with `^id` among its attributes.");
+    } else {
+        let sources: Vec<String> = claim
+            .sources
+            .iter()
+            .map(|s| {
+                let title = doc
+                    .syntax
+                    .definitions
+                    .iter()
+                    .find(|d| d.kind == DefinitionKind::Source && d.id.text == s.text)
+                    .map_or_else(
+                        || "*not defined in this file*".to_string(),
+                        |d| escape(&d.name.text),
+                    );
+                format!("- {} {title}", code(&format!("^{}", s.text)))
+            })
+            .collect();
+        let _ = write!(out, "Sources:\n\n{}", sources.join("\n"));
+    }
+    out
 }
 
 /// The card for entity `id`, or how to define it when it has no definition.
@@ -67,6 +140,13 @@ pub(crate) fn entity_card(ws: &Workspace, id: &str) -> String {
     let mentions = ws.index().mentions.get(id).map_or(0, Vec::len);
     let mention_count = plural(mentions, "mention", "mentions");
     let Some(&(_, def)) = definitions.first() else {
+        if ws.loading {
+            return format!(
+                "**{}**\n\nThe workspace is still being read: the file that defines this \
+                 entity may not have been read yet.",
+                code(&format!("@{id}"))
+            );
+        }
         return format!(
             "**{}** is not defined\n\nNo file in the workspace defines this entity. Define it once, \
              for example in `entities.news`:\n\n```\n[@{id}]: Full Name\n  kind: person\n```\n\n\
@@ -99,7 +179,7 @@ pub(crate) fn entity_card(ws: &Workspace, id: &str) -> String {
     }
     let places: Vec<String> = definitions
         .iter()
-        .map(|&(file, def)| code(&place(ws, file, def.label)))
+        .map(|&(file, def)| place_link(ws, file, def.label))
         .collect();
     let defined = match places.as_slice() {
         [one] => format!("Defined in {one}"),
@@ -227,9 +307,14 @@ pub(crate) fn citing_sentences(doc: &Document) -> HashMap<&str, usize> {
     counts
 }
 
-fn number_card(ws: &Workspace, file: FileId, number: &NumberAttribution) -> String {
+fn number_card(ws: &Workspace, file: FileId, number: &NumberAttribution, what: &str) -> String {
     let doc = ws.document(file);
-    let shown = code(&doc.text[number.range.start..number.range.end]);
+    let quoted = &doc.text[number.range.start..number.range.end];
+    // A quotation is cut to a line.
+    let shown = match what {
+        "Quotation" => code(&shorten(quoted, 60)),
+        _ => code(quoted),
+    };
     // `shown` renders an id as its markup: `[^id]` for a citation, `^id` for a span attribute.
     let titles = |ids: &[String], shown: fn(&str) -> String| -> String {
         ids.iter()
@@ -303,7 +388,7 @@ fn number_card(ws: &Workspace, file: FileId, number: &NumberAttribution) -> Stri
                 .to_string(),
         ),
     };
-    let mut out = format!("**Number** {shown} · {status}\n\n{detail}");
+    let mut out = format!("**{what}** {shown} · {status}\n\n{detail}");
     if number.quotation.is_some() {
         out.push_str("\n\nIt stands in a quotation of three or more words: the rules check the quotation as a whole.");
     }
@@ -397,6 +482,54 @@ fn place(ws: &Workspace, file: FileId, range: TextRange) -> String {
     let path = doc.path.strip_prefix(&ws.root).unwrap_or(&doc.path);
     let line = doc.line_index.line_of(range.start) + 1;
     format!("{}:{line}", display_path(path))
+}
+
+/// [`place`] as a code span, linked to the file and line (`file:///…#L50`, which VS Code
+/// opens at the line) when the document has an absolute path.
+fn place_link(ws: &Workspace, file: FileId, range: TextRange) -> String {
+    let shown = code(&place(ws, file, range));
+    let doc = ws.document(file);
+    if !doc.path.is_absolute() {
+        return shown;
+    }
+    let line = doc.line_index.line_of(range.start) + 1;
+    format!("[{shown}]({}#L{line})", file_url(&doc.path))
+}
+
+/// A `file://` URL for an absolute path: bytes outside the unreserved set and `/`
+/// percent-encoded, so that spaces and parentheses do not end the Markdown link.
+pub(crate) fn file_url(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file://");
+    if !text.starts_with('/') {
+        out.push('/');
+    }
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `text` on one line, cut to at most `limit` characters with `…`, at a word boundary when one
+/// falls in the last third.
+pub(crate) fn shorten(text: &str, limit: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= limit {
+        return flat;
+    }
+    let cut: String = flat.chars().take(limit - 1).collect();
+    let at_word = cut
+        .rfind(' ')
+        .filter(|&i| cut[..i].chars().count() >= limit * 2 / 3)
+        .unwrap_or(cut.len());
+    format!(
+        "{}…",
+        cut[..at_word].trim_end_matches([' ', ',', ';', ':', '-', '–', '—'])
+    )
 }
 
 fn display_path(path: &Path) -> String {

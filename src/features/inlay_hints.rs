@@ -1,9 +1,10 @@
 //! Inlay hints: who an `@id` is and what a `[^id]` cites, shown right after them.
 //!
-//! - After an `@id` in prose, the entity's canonical name: `@blinken` › `Antony Blinken`.
-//!   After a link mention `[text](@id)` too, unless its display text already is the name (or
-//!   the name with a possessive `'s`). Nothing for an id that no file defines, for an entity
-//!   with no name, or where the id itself reads as the name (`@Kyiv` for "Kyiv").
+//! - After an `@id` in prose, the entity's canonical name: `@afu` › `Armed Forces of
+//!   Ukraine`. By default ([`NameHints::Unnamed`]) only where the text (a link's display
+//!   text, a bare id read as words) does not already name the entity, and once per entity and
+//!   paragraph; [`NameHints::All`] hints after every mention whose text is not the name itself.
+//!   Nothing for an id that no file defines, or for an entity with no name.
 //! - After a citation `[^id]`, the source's title shortened to about
 //!   [`TITLE_CHARS`] characters, or, for a source with no title, the name of its `by:` entity.
 //!   Nothing for a source not defined in the file.
@@ -14,7 +15,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::hover;
+use super::hover::{self, shorten};
 use crate::syntax::{Definition, DefinitionKind, MentionKind, TextRange};
 use crate::workspace::{FileId, Workspace};
 
@@ -32,19 +33,64 @@ pub struct Hint {
     pub padding_left: bool,
 }
 
-/// The hints whose position lies in `range` (both ends included), in text order.
+/// Which mentions get their entity's name after them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameHints {
+    /// Where the text does not already name the entity (its name, an alias, a person's
+    /// surname, spacing, case and accents aside), once per entity and paragraph: a writer
+    /// reads prose, and "[Kursk region](@kursk-region) Kursk Oblast" three times in two
+    /// paragraphs is clutter.
+    Unnamed,
+    /// After every mention whose text is not exactly the name (the behaviour of code
+    /// editors: a reader of markup).
+    All,
+    Off,
+}
+
+/// What [`hints_with`] shows; the language server takes it from the client's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HintOptions {
+    pub entity_names: NameHints,
+    /// Source titles after citations.
+    pub source_titles: bool,
+}
+
+impl Default for HintOptions {
+    fn default() -> HintOptions {
+        HintOptions {
+            entity_names: NameHints::Unnamed,
+            source_titles: true,
+        }
+    }
+}
+
+/// The hints whose position lies in `range` (both ends included), in text order, with the
+/// default options.
 pub fn hints(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Hint> {
+    hints_with(ws, file, range, &HintOptions::default())
+}
+
+/// [`hints`] as `options` ask.
+pub fn hints_with(
+    ws: &Workspace,
+    file: FileId,
+    range: TextRange,
+    options: &HintOptions,
+) -> Vec<Hint> {
     let doc = ws.document(file);
     let text = doc.text.as_str();
     let syntax = &doc.syntax;
     let in_range = |at: usize| range.start <= at && at <= range.end;
     let mut out = Vec::new();
+    // Entities named or hinted so far, with the paragraph they were in. Mentions before
+    // the range count too: the range is only what the editor shows.
+    let mut told: Vec<(Option<usize>, &str)> = Vec::new();
 
     for mention in &syntax.mentions {
-        let position = mention.range.end;
-        if !in_range(position) {
-            continue;
+        if options.entity_names == NameHints::Off {
+            break;
         }
+        let position = mention.range.end;
         let shown = match mention.kind {
             MentionKind::Bare => &text[mention.target.start + 1..mention.target.end],
             MentionKind::Link => link_text(text, mention.range, mention.target),
@@ -54,7 +100,26 @@ pub fn hints(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Hint> {
             continue;
         };
         let name = def.name.text.as_str();
-        if name.is_empty() || reads_as(shown, name) {
+        if name.is_empty() {
+            continue;
+        }
+        if options.entity_names == NameHints::All && reads_as(shown, name) {
+            continue;
+        }
+        if options.entity_names == NameHints::Unnamed {
+            let paragraph = syntax.blocks.iter().position(|b| {
+                b.range.start <= mention.range.start && mention.range.end <= b.range.end
+            });
+            let key = (paragraph, mention.id.as_str());
+            if paragraph.is_some() && told.contains(&key) {
+                continue;
+            }
+            told.push(key);
+            if names(shown, def) {
+                continue;
+            }
+        }
+        if !in_range(position) {
             continue;
         }
         out.push(Hint {
@@ -65,6 +130,10 @@ pub fn hints(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Hint> {
         });
     }
 
+    if !options.source_titles {
+        out.sort_by_key(|h| h.position);
+        return out;
+    }
     // The first definition of each source counts, as in the hover.
     let mut sources: FxHashMap<&str, &Definition> = FxHashMap::default();
     for def in &syntax.definitions {
@@ -156,22 +225,33 @@ fn reads_as(shown: &str, name: &str) -> bool {
             .any(|s| shown.strip_suffix(s) == Some(name.as_str()))
 }
 
-/// `text` on one line, cut to at most `limit` characters with `…`, at a word boundary when one
-/// falls in the last third.
-pub(crate) fn shorten(text: &str, limit: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= limit {
-        return flat;
+/// The words of `text` as names are compared: folded (case and accents aside), split at
+/// spaces and hyphens (`@kursk-region` reads "kursk region"), a possessive dropped.
+fn name_words(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == '-')
+        .map(|w| {
+            ["'s", "’s", "'", "’"]
+                .iter()
+                .find_map(|s| w.strip_suffix(s))
+                .unwrap_or(w)
+        })
+        .map(crate::syntax::near::fold)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether the text of a mention already names `def`: it holds its name or an alias as
+/// whole words ("the Kursk region" names Kursk Oblast, alias Kursk region), or, for a
+/// person, the surname alone ("Blinken").
+fn names(shown: &str, def: &Definition) -> bool {
+    let shown = name_words(shown);
+    let holds =
+        |words: &[String]| !words.is_empty() && shown.windows(words.len()).any(|w| w == words);
+    let name = name_words(&def.name.text);
+    if holds(&name) || def.aliases().iter().any(|a| holds(&name_words(&a.text))) {
+        return true;
     }
-    let cut: String = flat.chars().take(limit - 1).collect();
-    let at_word = cut
-        .rfind(' ')
-        .filter(|&i| cut[..i].chars().count() >= limit * 2 / 3)
-        .unwrap_or(cut.len());
-    format!(
-        "{}…",
-        cut[..at_word].trim_end_matches([' ', ',', ';', ':', '-', '–', '—'])
-    )
+    def.field_value("kind") == Some("person") && name.len() > 1 && holds(&name[name.len() - 1..])
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use tower_lsp_server::ls_types::*;
 
 use super::convert;
+use crate::features::inlay_hints;
 use crate::syntax::Encoding;
 
 #[derive(Default, Clone)]
@@ -20,6 +21,77 @@ pub struct Settings {
     pub refresh_tokens: bool,
     pub refresh_hints: bool,
     pub roots: Vec<PathBuf>,
+    /// What the user set (`initializationOptions`, `workspace/didChangeConfiguration`).
+    pub config: ClientConfig,
+}
+
+/// The settings a user gives the server through the editor, under `newsmark`:
+///
+/// - `inlayHints.entityNames`: `"unnamed"` (the default: a name only where the text does not
+///   name the entity, once per paragraph), `"all"` or `"off"`;
+/// - `inlayHints.sourceTitles`: `true` (default) or `false`;
+/// - `rulesDocumentationUrl`: where each diagnostic's `codeDescription` points, the rule's
+///   section appended as `#rule-id`; `""` leaves `codeDescription` out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    pub hints: inlay_hints::HintOptions,
+    pub rules_url: Option<String>,
+}
+
+/// docs/rules.md of the source tree the binary was built from: the project has no published
+/// site yet, and a build from a checkout (`cargo install --path .`) keeps its tree. A binary
+/// built elsewhere is given a reachable address with `rulesDocumentationUrl`.
+pub fn default_rules_url() -> String {
+    format!("file://{}/docs/rules.md", env!("CARGO_MANIFEST_DIR"))
+}
+
+impl Default for ClientConfig {
+    fn default() -> ClientConfig {
+        ClientConfig {
+            hints: inlay_hints::HintOptions::default(),
+            rules_url: Some(default_rules_url()),
+        }
+    }
+}
+
+impl ClientConfig {
+    /// `self` with what `value` sets: `{"newsmark": {…}}` or the inner object (clients send
+    /// either). Unknown keys and values of the wrong type are ignored (logged), so a typo
+    /// never stops the server.
+    pub fn updated(&self, value: &serde_json::Value) -> ClientConfig {
+        let mut config = self.clone();
+        let ours = value.get("newsmark").unwrap_or(value);
+        let hints = ours.get("inlayHints");
+        if let Some(names) = hints.and_then(|h| h.get("entityNames")) {
+            config.hints.entity_names = match names.as_str() {
+                Some("unnamed") => inlay_hints::NameHints::Unnamed,
+                Some("all") => inlay_hints::NameHints::All,
+                Some("off") => inlay_hints::NameHints::Off,
+                _ => {
+                    tracing::warn!(
+                        "newsmark.inlayHints.entityNames: {names} is not unnamed, all or off"
+                    );
+                    config.hints.entity_names
+                }
+            };
+        }
+        if let Some(titles) = hints.and_then(|h| h.get("sourceTitles")) {
+            match titles.as_bool() {
+                Some(on) => config.hints.source_titles = on,
+                None => tracing::warn!(
+                    "newsmark.inlayHints.sourceTitles: {titles} is not true or false"
+                ),
+            }
+        }
+        if let Some(url) = ours.get("rulesDocumentationUrl") {
+            match url.as_str() {
+                Some("") => config.rules_url = None,
+                Some(url) => config.rules_url = Some(url.trim_end_matches('/').to_string()),
+                None => tracing::warn!("newsmark.rulesDocumentationUrl: {url} is not a string"),
+            }
+        }
+        config
+    }
 }
 
 /// The client's capabilities, as far as newsmark cares.
@@ -76,6 +148,12 @@ pub fn negotiate(params: &InitializeParams) -> (Encoding, Settings) {
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false),
         roots: roots_from(params),
+        config: params
+            .initialization_options
+            .as_ref()
+            .map_or_else(ClientConfig::default, |o| {
+                ClientConfig::default().updated(o)
+            }),
     };
     (encoding, settings)
 }

@@ -80,10 +80,22 @@ pub fn rope_char(rope: &Rope, position: Position, encoding: Encoding) -> usize {
 /// The path a `file:` URI names; other schemes get a stable path of their own so unsaved
 /// buffers still work (they just never match a file on disk).
 pub fn path_of(uri: &Uri) -> PathBuf {
-    if let Some(path) = uri.to_file_path() {
+    // Only `file:`: the conversion would take `untitled:Untitled-1` for a relative path,
+    // which then found its workspace from the server's working directory.
+    if uri.as_str().starts_with("file:")
+        && let Some(path) = uri.to_file_path()
+    {
         return path.into_owned();
     }
-    PathBuf::from(format!("/nonexistent-newsmark-buffer/{}", uri.as_str()))
+    Path::new(UNSAVED).join(uri.as_str())
+}
+
+/// Where [`path_of`] puts documents that are not files (`untitled:` buffers).
+const UNSAVED: &str = "/nonexistent-newsmark-buffer";
+
+/// Whether `path` is that of a document that is not a file (see [`path_of`]).
+pub fn is_unsaved(path: &Path) -> bool {
+    path.starts_with(UNSAVED)
 }
 
 pub fn uri_of(path: &Path) -> Option<Uri> {
@@ -134,6 +146,25 @@ pub fn diagnostic(
             .unnecessary
             .then(|| vec![DiagnosticTag::UNNECESSARY]),
         ..Diagnostic::default()
+    }
+}
+
+/// Links each diagnostic to its rule's section of the documentation at `base`
+/// (`base#rule-anchor`), so that editors show the rule id as a link.
+pub fn describe(diagnostics: &mut [Diagnostic], base: Option<&str>) {
+    let Some(base) = base else {
+        return;
+    };
+    for d in diagnostics {
+        let Some(NumberOrString::String(code)) = &d.code else {
+            continue;
+        };
+        let Some(rule) = rules::Rule::all().find(|r| r.id() == code) else {
+            continue;
+        };
+        if let Ok(href) = format!("{base}#{}", rule.def().docs_anchor).parse::<Uri>() {
+            d.code_description = Some(CodeDescription { href });
+        }
     }
 }
 
@@ -188,10 +219,17 @@ pub fn completion_list(
             }),
             filter_text: item.filter_text,
             sort_text: Some(item.sort_text),
+            insert_text: item.insert_text,
             text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
                 range(doc, item.replace, encoding),
                 item.new_text,
             ))),
+            additional_text_edits: (!item.additional_edits.is_empty()).then(|| {
+                item.additional_edits
+                    .into_iter()
+                    .map(|(r, text)| TextEdit::new(range(doc, r, encoding), text))
+                    .collect()
+            }),
             ..CompletionItem::default()
         })
         .collect();
@@ -523,11 +561,12 @@ pub fn hints(
     file: FileId,
     uri: &Uri,
     range: Range,
+    options: &inlay_hints::HintOptions,
     encoding: Encoding,
 ) -> Vec<InlayHint> {
     let doc = ws.document(file);
     let range = text_range(doc, range, encoding);
-    inlay_hints::hints(ws, file, range)
+    inlay_hints::hints_with(ws, file, range, options)
         .into_iter()
         .map(|h| InlayHint {
             position: position(doc, h.position, encoding),
@@ -555,18 +594,32 @@ pub struct ActionSupport {
     pub create_files: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn actions(
     open: OpenVersion<'_>,
     ws: &Workspace,
     file: FileId,
     range: Range,
+    context: &[Diagnostic],
     only: Option<&[CodeActionKind]>,
     support: &ActionSupport,
     encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
     let doc = ws.document(file);
     let range = text_range(doc, range, encoding);
-    code_actions::actions(ws, file, range)
+    // The client's copies of our own diagnostics: by rule id and range.
+    let asked: Vec<code_actions::Asked> = context
+        .iter()
+        .filter(|d| d.source.as_deref().is_none_or(|s| s == "newsmark"))
+        .filter_map(|d| match &d.code {
+            Some(NumberOrString::String(rule)) => Some(code_actions::Asked {
+                rule: rule.clone(),
+                range: text_range(doc, d.range, encoding),
+            }),
+            _ => None,
+        })
+        .collect();
+    code_actions::actions_for(ws, file, range, &asked)
         .into_iter()
         .filter_map(|action| {
             let kind = match action.kind {

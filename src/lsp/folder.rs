@@ -21,8 +21,12 @@ pub struct Folder {
 impl Folder {
     pub fn new(root: PathBuf) -> Folder {
         let (config, config_error) = load_config(&root);
+        let mut workspace = Workspace::new(root.clone(), config);
+        // Until `Store::add_indexed` has its files: no findings that other files could
+        // change are shown meanwhile.
+        workspace.loading = true;
         Folder {
-            workspace: Workspace::new(root.clone(), config),
+            workspace,
             root,
             config_error,
             shallow: false,

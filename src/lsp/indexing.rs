@@ -107,12 +107,16 @@ async fn index_folders(cx: &Context, roots: Vec<PathBuf>) {
     let total = roots.len();
     let mut configs = Vec::new();
     for (i, root) in roots.into_iter().enumerate() {
+        if !state.index_delay.is_zero() {
+            tokio::time::sleep(state.index_delay).await;
+        }
         let read_root = root.clone();
         let shallow = state
             .store()
             .folders
             .iter()
             .any(|f| f.root == root && f.shallow);
+        state.watch_root(&root, shallow);
         let documents =
             tokio::task::spawn_blocking(move || store::read_folder(&read_root, shallow))
                 .await

@@ -6,6 +6,7 @@
 //! - `server`: the `LanguageServer` impl; every method delegates to a handler.
 //! - `handlers/*`: one file per concern (sync, navigation, symbols, tokens, editing,
 //!   diagnostics, lifecycle, debug); edits applied in order, reads on snapshots.
+//! - `disk`: changes on disk, from the client's watchers and the server's own.
 //! - `indexing`: reading folders in the background; watchers; `newsmark.toml` reports.
 //! - `workers`: the diagnostics and refresh workers.
 //! - `background`: the lower-priority thread the diagnostics worker computes on.
@@ -25,6 +26,7 @@ mod background;
 mod capabilities;
 mod context;
 mod convert;
+mod disk;
 mod folder;
 mod handlers;
 mod indexing;
@@ -50,6 +52,9 @@ pub struct Options {
     /// Registers deliberate failures for tests (`newsmark/debugPanic`, and a document whose
     /// text holds `newsmark-debug-panic` makes its check panic). Never advertised.
     pub test_hooks: bool,
+    /// Holds back the reading of each folder this long: tests see the server while a
+    /// folder is being indexed, however fast the machine reads it.
+    pub index_delay: std::time::Duration,
 }
 
 impl Options {
@@ -57,6 +62,7 @@ impl Options {
     pub fn from_env() -> Options {
         Options {
             test_hooks: std::env::var("NEWSMARK_TEST_HOOKS").is_ok_and(|v| v == "1"),
+            index_delay: std::time::Duration::ZERO,
         }
     }
 }
@@ -81,7 +87,7 @@ where
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let test_hooks = options.test_hooks;
-    let mut builder = LspService::build(move |client| Backend::new(client, flag, test_hooks));
+    let mut builder = LspService::build(move |client| Backend::new(client, flag, options));
     if test_hooks {
         builder = builder.custom_method(handlers::debug::PANIC_METHOD, Backend::debug_panic);
     }

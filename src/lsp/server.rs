@@ -19,8 +19,8 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>, test_hooks: bool) -> Backend {
-        let state = Arc::new(Shared::new(test_hooks));
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>, options: super::Options) -> Backend {
+        let state = Arc::new(Shared::new(options));
         tokio::spawn(workers::diagnostics(client.clone(), state.clone()));
         tokio::spawn(workers::refresh(client.clone(), state.clone()));
         Backend {
@@ -62,8 +62,8 @@ impl LanguageServer for Backend {
         sync::did_close(&self.cx, params);
     }
 
-    async fn did_change_configuration(&self, _: DidChangeConfigurationParams) {
-        self.cx.state.recheck_all();
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        sync::did_change_configuration(&self.cx, params);
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {

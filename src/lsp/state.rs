@@ -37,6 +37,10 @@ pub struct Shared {
     prewarm_again: AtomicBool,
     /// `NEWSMARK_TEST_HOOKS=1`: deliberate failures for tests (see `handlers::debug`).
     pub test_hooks: bool,
+    /// See [`super::Options::index_delay`].
+    pub index_delay: std::time::Duration,
+    /// Where to send the roots for the server's own file watcher, when it runs one.
+    watch_roots: Mutex<Option<tokio::sync::mpsc::UnboundedSender<(PathBuf, bool)>>>,
 }
 
 /// How long a request to the client may go unanswered before the server stops waiting (a
@@ -73,7 +77,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(test_hooks: bool) -> Shared {
+    pub fn new(options: super::Options) -> Shared {
         Shared {
             store: Mutex::new(Store::default()),
             dirty: Mutex::new(HashSet::new()),
@@ -85,7 +89,9 @@ impl Shared {
             tokens: Mutex::new(Tokens::default()),
             prewarming: AtomicBool::new(false),
             prewarm_again: AtomicBool::new(false),
-            test_hooks,
+            test_hooks: options.test_hooks,
+            index_delay: options.index_delay,
+            watch_roots: Mutex::new(None),
         }
     }
 
@@ -96,6 +102,17 @@ impl Shared {
 
     pub fn snapshot(&self) -> Snapshot {
         self.store().snapshot()
+    }
+
+    pub fn set_watch_roots(&self, sender: tokio::sync::mpsc::UnboundedSender<(PathBuf, bool)>) {
+        *lock(&self.watch_roots) = Some(sender);
+    }
+
+    /// Has the server's own watcher, if it runs one, watch a folder's root.
+    pub fn watch_root(&self, root: &std::path::Path, shallow: bool) {
+        if let Some(sender) = &*lock(&self.watch_roots) {
+            let _ = sender.send((root.to_path_buf(), shallow));
+        }
     }
 
     pub fn settings(&self) -> Settings {

@@ -36,6 +36,13 @@ pub struct Store {
     pub entity_generation: u64,
     /// Bumped by every change of the workspaces; snapshots compare it with their own.
     pub generation: Arc<AtomicU64>,
+    /// Entity ids whose definitions changed, with the root of their folder, and files that
+    /// changed on disk while closed: what the diagnostics worker looks at again among
+    /// closed documents (see `workers`). Taken by the worker with its snapshot.
+    pub entity_changes: Vec<(PathBuf, String)>,
+    pub closed_changes: Vec<PathBuf>,
+    /// Whether to note them: diagnostics are pushed (a pull client asks for every file).
+    pub track_closed: bool,
 }
 
 impl Store {
@@ -68,6 +75,11 @@ impl Store {
     /// it; a file outside every folder gets a folder of its own at its workspace root, found as
     /// `newsmark check` finds it ([`load::find_root`]), so single files work with no folder.
     pub fn folder_index(&mut self, path: &Path) -> usize {
+        // An `untitled:` buffer belongs to the first workspace folder (the one the editor
+        // opened first), so that it sees that folder's entities.
+        if convert::is_unsaved(path) && !self.folders.is_empty() {
+            return 0;
+        }
         let best = self
             .folders
             .iter()
@@ -144,48 +156,132 @@ impl Store {
         let folder = self.folder_index(&path);
         match read_news_file(&path) {
             Some(text) => {
-                self.folders[folder]
-                    .workspace
-                    .set_document(closed(path, text));
+                let doc = closed(path, text);
+                self.note_entity_changes(folder, Some(&doc));
+                self.folders[folder].workspace.set_document(doc);
             }
-            None => self.folders[folder].workspace.remove_document(&path),
+            None => {
+                self.note_entity_changes_at(folder, &path, None);
+                self.folders[folder].workspace.remove_document(&path);
+            }
         }
         Some(folder)
     }
 
     fn put(&mut self, path: PathBuf, text: String) -> (usize, bool) {
         let folder = self.folder_index(&path);
-        let (_, entities_changed) = self.folders[folder]
+        // Compared only when the definitions changed: a keystroke in a large registry's prose
+        // must not cost a comparison of every entity.
+        let ws = &self.folders[folder].workspace;
+        let old = ws.file_id(&path).map(|id| ws.document_arc(id));
+        let (id, entities_changed) = self.folders[folder]
             .workspace
             .set_document_tracked(Document::new(path, text));
+        if entities_changed && self.track_closed {
+            let folder = &self.folders[folder];
+            let ids = crate::workspace::changed_entity_ids(
+                old.as_deref(),
+                Some(folder.workspace.document(id)),
+            );
+            self.entity_changes
+                .extend(ids.into_iter().map(|id| (folder.root.clone(), id)));
+        }
         self.entity_generation += u64::from(entities_changed);
         (folder, entities_changed)
     }
 
     /// A file on disk was created or changed: read it unless the editor holds it open.
     pub fn disk_changed(&mut self, path: &Path) -> Option<usize> {
-        self.entity_generation += 1;
-        self.touch();
         if self.open.contains_key(path) {
             return None;
         }
         let text = read_news_file(path)?;
-        let folder = self.folder_index(path);
-        self.folders[folder]
-            .workspace
-            .set_document(closed(path.to_path_buf(), text));
+        // Reported twice (by the client and by the server's own watcher), or touched and not
+        // changed: nothing to do.
+        let unchanged = self.folders.iter().any(|f| {
+            f.workspace
+                .file_id(path)
+                .is_some_and(|id| f.workspace.document(id).text == text)
+        });
+        if unchanged {
+            return None;
+        }
+        self.disk_read(closed(path.to_path_buf(), text))
+    }
+
+    /// A document read from disk (a file created or changed, or one of a folder that
+    /// appeared), unless the editor holds it open.
+    pub fn disk_read(&mut self, doc: Document) -> Option<usize> {
+        // A file of no folder (a watcher's report about a folder removed since) starts none.
+        if self.open.contains_key(&doc.path) || !self.folders.iter().any(|f| f.holds(&doc.path)) {
+            return None;
+        }
+        self.entity_generation += 1;
+        self.touch();
+        let folder = self.folder_index(&doc.path);
+        if self.track_closed {
+            self.closed_changes.push(doc.path.clone());
+        }
+        self.note_entity_changes(folder, Some(&doc));
+        self.folders[folder].workspace.set_document(doc);
         Some(folder)
     }
 
-    pub fn disk_deleted(&mut self, path: &Path) -> Option<usize> {
-        self.entity_generation += 1;
-        self.touch();
-        if self.open.contains_key(path) {
-            return None;
+    /// Notes which entity ids change when the document at `new`'s path (or, with `None`,
+    /// `path` gone) replaces what the folder holds.
+    fn note_entity_changes(&mut self, folder: usize, new: Option<&Document>) {
+        let Some(path) = new.map(|d| &d.path) else {
+            return;
+        };
+        self.note_entity_changes_at(folder, path, new);
+    }
+
+    fn note_entity_changes_at(&mut self, folder: usize, path: &Path, new: Option<&Document>) {
+        if !self.track_closed {
+            return;
         }
-        let folder = self.folder_index(path);
-        self.folders[folder].workspace.remove_document(path);
-        Some(folder)
+        let folder = &self.folders[folder];
+        let ws = &folder.workspace;
+        let old = ws.file_id(path).map(|id| ws.document(id));
+        let root = folder.root.clone();
+        for id in crate::workspace::changed_entity_ids(old, new) {
+            self.entity_changes.push((root.clone(), id));
+        }
+    }
+
+    /// A file or a folder is gone from disk: its documents (every one under a folder, which
+    /// VS Code and the server's own watcher report as one event) leave the workspaces,
+    /// except those the editor holds open. The folders that changed.
+    pub fn disk_deleted(&mut self, path: &Path) -> Vec<usize> {
+        let mut changed = Vec::new();
+        for (i, folder) in self.folders.iter_mut().enumerate() {
+            let gone: Vec<PathBuf> = folder
+                .workspace
+                .documents()
+                .map(|(_, d)| &d.path)
+                .filter(|p| p.starts_with(path) && !self.open.contains_key(*p))
+                .cloned()
+                .collect();
+            for p in &gone {
+                if self.track_closed {
+                    let ws = &folder.workspace;
+                    let old = ws.file_id(p).map(|id| ws.document(id));
+                    for id in crate::workspace::changed_entity_ids(old, None) {
+                        self.entity_changes.push((folder.root.clone(), id));
+                    }
+                    self.closed_changes.push(p.clone());
+                }
+                folder.workspace.remove_document(p);
+            }
+            if !gone.is_empty() {
+                changed.push(i);
+            }
+        }
+        if !changed.is_empty() {
+            self.entity_generation += 1;
+            self.touch();
+        }
+        changed
     }
 
     /// Adds documents read by [`read_folder`]; the editor's open buffers win over the disk.
@@ -193,11 +289,13 @@ impl Store {
         self.entity_generation += 1;
         self.touch();
         let folder = self.folders.iter().position(|f| f.root == folder_root)?;
+        let workspace = &mut self.folders[folder].workspace;
         for doc in documents {
             if !self.open.contains_key(&doc.path) {
-                self.folders[folder].workspace.set_document(doc);
+                workspace.set_document(doc);
             }
         }
+        workspace.loading = false;
         Some(folder)
     }
 

@@ -6,6 +6,7 @@
 //! is dropped. A batch stops when an edit makes its snapshot stale; what it had left is
 //! marked dirty again and checked on the next snapshot.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -50,13 +51,16 @@ struct Checked {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Recomputes diagnostics of dirty documents and publishes those still current.
+/// Recomputes diagnostics of dirty documents and publishes those still current; and, when
+/// entity definitions changed, publishes the findings that changed in closed documents.
 pub async fn diagnostics(client: Client, state: Arc<Shared>) {
     // Analysis runs below the requests' priority (see `background`); where no thread can be
     // started, on the blocking pool as before.
     let background = Background::start("newsmark-diagnostics")
         .inspect_err(|e| tracing::warn!("no background thread for diagnostics: {e}"))
         .ok();
+    // Closed documents the worker has published findings for, to clear them when fixed.
+    let mut shown_closed: HashSet<PathBuf> = HashSet::new();
     loop {
         state.wake.notified().await;
         // Before the dirty documents: a document closed and opened again gets its new
@@ -65,20 +69,56 @@ pub async fn diagnostics(client: Client, state: Arc<Shared>) {
             client.publish_diagnostics(uri, diagnostics, None).await;
         }
         let dirty = state.take_dirty();
-        if dirty.is_empty() {
+        let (snapshot, entity_changes, closed_changes) = {
+            let mut store = state.store();
+            (
+                store.snapshot(),
+                std::mem::take(&mut store.entity_changes),
+                std::mem::take(&mut store.closed_changes),
+            )
+        };
+        if dirty.is_empty() && entity_changes.is_empty() && closed_changes.is_empty() {
             continue;
         }
-        let snapshot = state.snapshot();
+        let shown = shown_closed.clone();
         let worker_state = state.clone();
-        let work = move || check(&worker_state, &snapshot, dirty);
+        let docs = state.settings().config.rules_url;
+        let work = move || {
+            let mut closed = check_closed(&snapshot, &entity_changes, &closed_changes, &shown);
+            let (mut computed, failures) = check(&worker_state, &snapshot, dirty);
+            for (_, _, diagnostics) in &mut closed {
+                convert::describe(diagnostics, docs.as_deref());
+            }
+            for checked in &mut computed {
+                convert::describe(&mut checked.diagnostics, docs.as_deref());
+            }
+            ((computed, failures), closed)
+        };
         // `check` contains its own panics; `None` is only a runtime shutting down.
         let batch = match &background {
             Some(background) => background.run(work).await,
             None => tokio::task::spawn_blocking(work).await.ok(),
         };
-        let Some((computed, failures)) = batch else {
+        let Some(((computed, failures), closed)) = batch else {
             continue;
         };
+        for (path, uri, diagnostics) in closed {
+            // Opened meanwhile: its own diagnostics win.
+            if state.store().open.contains_key(&path) {
+                continue;
+            }
+            if diagnostics.is_empty() {
+                if !shown_closed.remove(&path) {
+                    continue;
+                }
+            } else {
+                shown_closed.insert(path);
+            }
+            client.publish_diagnostics(uri, diagnostics, None).await;
+        }
+        for checked in &computed {
+            shown_closed.remove(&checked.path);
+        }
         for message in failures {
             client.log_message(MessageType::ERROR, message).await;
         }
@@ -100,6 +140,63 @@ pub async fn diagnostics(client: Client, state: Arc<Shared>) {
     }
 }
 
+/// Closed documents whose findings a change of entity definitions may have changed: those
+/// that mention a changed id, and those shown before that changed on disk. Only the findings
+/// other files can change (rules of workspace scope, such as `undefined-entity`) are given:
+/// what a registry edit did to articles no one has open, not every article's own warnings.
+/// A document that has none, or that is gone, gets an empty list (published only to clear
+/// what was shown).
+fn check_closed(
+    snapshot: &Snapshot,
+    entity_changes: &[(PathBuf, String)],
+    closed_changes: &[PathBuf],
+    shown: &HashSet<PathBuf>,
+) -> Vec<(PathBuf, Uri, Vec<Diagnostic>)> {
+    let mut targets: Vec<PathBuf> = Vec::new();
+    for (root, id) in entity_changes {
+        let Some(folder) = snapshot.folders.iter().find(|f| &f.root == root) else {
+            continue;
+        };
+        let ws = &folder.workspace;
+        if ws.loading {
+            continue;
+        }
+        for m in ws.index().mentions.get(id.as_str()).into_iter().flatten() {
+            let path = &ws.document(m.file).path;
+            if !snapshot.open.contains_key(path) && !targets.contains(path) {
+                targets.push(path.clone());
+            }
+        }
+    }
+    for path in closed_changes {
+        if shown.contains(path) && !targets.contains(path) {
+            targets.push(path.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for path in targets {
+        let Some(uri) = convert::uri_of(&path) else {
+            continue;
+        };
+        let found = crate::lsp::folder::locate(&snapshot.folders, &path)
+            .and_then(|f| Some((&f.workspace, f.workspace.file_id(&path)?)));
+        let diagnostics = match found {
+            Some((ws, file)) => catch_unwind(AssertUnwindSafe(|| {
+                let doc = ws.document(file);
+                crate::rules::check(ws, file)
+                    .into_iter()
+                    .filter(|d| d.rule.def().scope == crate::rules::Scope::Workspace)
+                    .map(|d| convert::diagnostic(ws, doc, d, snapshot.encoding))
+                    .collect()
+            }))
+            .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        out.push((path, uri, diagnostics));
+    }
+    out
+}
+
 /// Checks `dirty` on `snapshot`; a panic in one document's check is logged and skips that
 /// document only.
 fn check(state: &Shared, snapshot: &Snapshot, dirty: Vec<PathBuf>) -> (Vec<Checked>, Vec<String>) {
@@ -113,6 +210,11 @@ fn check(state: &Shared, snapshot: &Snapshot, dirty: Vec<PathBuf>) -> (Vec<Check
         let Some((ws, file)) = snapshot.locate(&uri) else {
             continue;
         };
+        // Findings before the folder is read would hold false ones (every mention of an
+        // entity defined in a file not read yet); the end of indexing checks again.
+        if ws.loading {
+            continue;
+        }
         let result = catch_unwind(AssertUnwindSafe(|| {
             if state.test_hooks && ws.document(file).text.contains("newsmark-debug-panic") {
                 panic!("newsmark-debug-panic: a deliberate panic in a document's check");

@@ -115,19 +115,48 @@ impl fmt::Display for LoadError {
     }
 }
 
+/// How the loader walks a tree: hidden files and what .gitignore and friends exclude are
+/// left out, the ignore files of parent directories count.
+fn walker(dir: &Path, max_depth: Option<usize>) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .max_depth(max_depth)
+        .follow_links(true)
+        // .gitignore counts in a directory that is not (yet) a repository too.
+        .require_git(false);
+    builder
+}
+
+/// `dir` and every directory under it that [`walk`] enters: what a file watcher must watch
+/// to see every file the loader would read (and nothing under `target/` or `node_modules/`).
+pub fn directories(dir: &Path) -> Vec<PathBuf> {
+    walker(dir, None)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_dir()))
+        .map(|e| clean(e.path()))
+        .collect()
+}
+
+/// Whether the directory `dir` is one [`walk`] enters from its parent (not hidden, not
+/// ignored).
+pub fn is_walked_directory(dir: &Path) -> bool {
+    let Some(parent) = dir.parent() else {
+        return true;
+    };
+    walker(parent, Some(1))
+        .build()
+        .filter_map(Result::ok)
+        .any(|e| e.depth() == 1 && e.path() == dir)
+}
+
 /// The `*.news` and `*.news.md` files under `dir` (only those directly in it when `shallow`),
 /// respecting .gitignore and friends, in path order: where order shows (the first of two
 /// definitions of an id), every front end agrees.
 pub fn walk(dir: &Path, shallow: bool) -> (Vec<PathBuf>, Vec<LoadError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir)
-        .max_depth(shallow.then_some(1))
-        .follow_links(true)
-        // .gitignore counts in a directory that is not (yet) a repository too.
-        .require_git(false)
-        .build()
-    {
+    for entry in walker(dir, shallow.then_some(1)).build() {
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_some_and(|t| t.is_file()) && is_news_file(entry.path()) {

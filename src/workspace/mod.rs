@@ -504,6 +504,35 @@ fn entity_signature(doc: &Document) -> Vec<(usize, &str, &str, Vec<Spanned>)> {
         .collect()
 }
 
+/// The entity ids whose definitions differ between two versions of a document (either
+/// `None` for a document that is not there): added, removed, renamed, or with another name
+/// or aliases. The mentions of these ids are the ones whose findings may have changed.
+pub fn changed_entity_ids(old: Option<&Document>, new: Option<&Document>) -> Vec<String> {
+    fn entries(doc: Option<&Document>) -> Vec<(&str, &str, Vec<String>)> {
+        let mut entries: Vec<(&str, &str, Vec<String>)> = doc
+            .map(entity_signature)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, id, name, aliases)| {
+                let aliases = aliases.into_iter().map(|a| a.text).collect();
+                (id, name, aliases)
+            })
+            .collect();
+        entries.sort();
+        entries
+    }
+    let (old, new) = (entries(old), entries(new));
+    let mut ids: Vec<String> = old
+        .iter()
+        .filter(|e| !new.contains(e))
+        .chain(new.iter().filter(|e| !old.contains(e)))
+        .map(|(id, ..)| id.to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 /// A workspace is cheap to clone: documents are shared (`Arc`), and the document list, the
 /// path map and the index are copied on write, only when a clone still shares them. A
 /// language server edits one copy under its lock and answers requests on clones
@@ -512,6 +541,10 @@ fn entity_signature(doc: &Document) -> Vec<(usize, &str, &str, Vec<Spanned>)> {
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Arc<Config>,
+    /// Its files are still being read (a language server indexing a folder): an entity
+    /// that has no definition yet may be defined in a file not read so far, so features
+    /// say so instead of calling it undefined.
+    pub loading: bool,
     documents: Arc<Vec<Option<Arc<Document>>>>,
     by_path: Arc<FxHashMap<PathBuf, FileId>>,
     /// Each cell is shared with the clones made since it was last reset, so whichever builds
@@ -634,6 +667,13 @@ impl Workspace {
     pub fn document(&self, id: FileId) -> &Document {
         self.documents[id.0 as usize]
             .as_deref()
+            .expect("file ids of removed documents are never handed out")
+    }
+
+    /// [`Workspace::document`], shared: it stays as it is when the workspace changes.
+    pub fn document_arc(&self, id: FileId) -> Arc<Document> {
+        self.documents[id.0 as usize]
+            .clone()
             .expect("file ids of removed documents are never handed out")
     }
 

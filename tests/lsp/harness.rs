@@ -34,6 +34,16 @@ impl Client {
         folders: &[&std::path::Path],
         options: newsmark::lsp::Options,
     ) -> (Client, Value) {
+        Client::start_full(capabilities, folders, options, Value::Null).await
+    }
+
+    /// [`Client::start_with`] with `initializationOptions`.
+    pub async fn start_full(
+        capabilities: Value,
+        folders: &[&std::path::Path],
+        options: newsmark::lsp::Options,
+        initialization_options: Value,
+    ) -> (Client, Value) {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         tokio::spawn(newsmark::lsp::serve_with(
@@ -59,6 +69,7 @@ impl Client {
                 json!({
                     "processId": null,
                     "capabilities": capabilities,
+                    "initializationOptions": initialization_options,
                     "workspaceFolders": if folders.is_empty() { Value::Null } else { Value::Array(folders) },
                 }),
             )
@@ -138,6 +149,27 @@ impl Client {
             "{method} failed: {response}"
         );
         response["result"].clone()
+    }
+
+    /// Waits until the server has sent a request `method` (answered with `null`).
+    pub async fn wait_for_server_request(&mut self, method: &str) -> Value {
+        loop {
+            if let Some(r) = self.server_requests.iter().find(|r| r["method"] == method) {
+                return r.clone();
+            }
+            // Not `next`, which reads on past requests until something else comes.
+            let message = tokio::time::timeout(TIMEOUT, self.read_message())
+                .await
+                .expect("timed out waiting for the server");
+            if message.get("method").is_some() && message.get("id").is_some() {
+                let id = message["id"].clone();
+                self.server_requests.push(message);
+                self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}))
+                    .await;
+            } else {
+                self.notifications.push_back(message);
+            }
+        }
     }
 
     /// Waits for a notification `method` matching `pred` (earlier ones are kept).

@@ -11,7 +11,10 @@ const INTERNAL_ERROR: i64 = -32603;
 const METHOD_NOT_FOUND: i64 = -32601;
 
 async fn started_with_hooks(root: &std::path::Path) -> (Client, Value) {
-    let options = newsmark::lsp::Options { test_hooks: true };
+    let options = newsmark::lsp::Options {
+        test_hooks: true,
+        ..Default::default()
+    };
     let (mut client, init) = Client::start_with(utf16_client(), &[root], options).await;
     client
         .wait_for("$/progress", |p| p["value"]["kind"] == "end")

@@ -66,7 +66,10 @@ Signal an error naming WHAT (a function returning a description of the
 current state) after `nm-timeout' seconds."
   (let ((deadline (+ (float-time) nm-timeout)))
     (while (and (not (funcall pred)) (< (float-time) deadline))
-      (accept-process-output nil 0.05))
+      (accept-process-output nil 0.03)
+      ;; File notifications (eglot's watchers) arrive as events, which batch
+      ;; Emacs handles only while reading one; the command loop would.
+      (read-event nil nil 0.02))
     (or (funcall pred)
         (error "timed out after %ss waiting for %s" nm-timeout (funcall what)))))
 
@@ -231,6 +234,83 @@ current state) after `nm-timeout' seconds."
            (want (with-temp-buffer (insert-file-contents nm-registry) (nm-line-of "[@blinken]:"))))
       (unless (and file (string-suffix-p "/entities.news" file) (equal line want))
         (error "definition at %S:%S, expected entities.news:%d" file line want)))))
+
+;; Completion as eglot's `completion-at-point' does it: the items are filtered
+;; by a case-sensitive prefix of their filterText, the chosen one's insertText
+;; goes in, and its textEdit replaces it on exit.
+(defun nm-complete (typed)
+  "Complete at the end of TYPED on a scratch line; return the line after it."
+  (with-current-buffer nm-buffer
+    (goto-char (point-min))
+    (search-forward "[^micek-identification]:")
+    (beginning-of-line)
+    (let ((start (point)))
+      (insert typed "\n\n")
+      (unwind-protect
+          (progn
+            (goto-char (+ start (length typed)))
+            (eglot--signal-textDocument/didChange)
+            (let ((completion-auto-help nil))
+              (completion-at-point))
+            (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
+        (goto-char start)
+        (delete-region start (progn (forward-line 2) (point)))
+        (eglot--signal-textDocument/didChange)))))
+
+(nm-step "completion by name"
+  (unless nm-server-object (error "no server"))
+  (dolist (case '(("He met @Ant" . "He met @blinken")
+                  ("He met @Antony" . "He met @blinken")
+                  ("Troops of @DPRK" . "Troops of @north-korea")
+                  ("He met @Blin" . "He met @blinken")))
+    (let ((got (nm-complete (car case))))
+      (unless (equal got (cdr case))
+        (error "completing %S gives %S, expected %S" (car case) got (cdr case))))))
+
+;; eglot sends the diagnostics under the region as the context: with the
+;; line selected, the fix of a finding further along it is offered.
+(nm-step "quick fix for a finding further along the line"
+  (unless nm-server-object (error "no server"))
+  (with-current-buffer nm-buffer
+    (goto-char (point-min))
+    (forward-line 22)
+    (let* ((actions (eglot-code-actions (line-beginning-position) (line-end-position) "quickfix"))
+           (cite (cl-find-if (lambda (a) (string-prefix-p "Cite [^" (plist-get a :title))) actions)))
+      (unless cite
+        (error "no Cite action; got %S" (mapcar (lambda (a) (plist-get a :title)) actions)))
+      (eglot--apply-workspace-edit (plist-get cite :edit))
+      (eglot--signal-textDocument/didChange)
+      (let ((want '("incomplete-source@39" "vague-attribution@17")))
+        (nm-wait (lambda () (format "diagnostics %S, have %S" want (nm-diagnostics)))
+                 (lambda () (equal (nm-diagnostics) want)))))))
+
+(defun nm-write-as-git (file text)
+  "Write TEXT to FILE as git does: a new file renamed over the old one."
+  (let ((tmp (concat file ".lock")))
+    (write-region text nil tmp nil 'silent)
+    (rename-file tmp file t)))
+
+;; A registry changed behind Emacs's back (a `git checkout'): eglot watches
+;; files for the server (workspace/didChangeWatchedFiles).
+(nm-step "registry changed on disk"
+  (unless nm-server-object (error "no server"))
+  (let* ((original (with-temp-buffer (insert-file-contents nm-registry) (buffer-string)))
+         (without (replace-regexp-in-string "^\\[@micek\\]:[^[]*" "" original))
+         (has-micek-error
+          (lambda ()
+            (with-current-buffer nm-buffer
+              (cl-some (lambda (d)
+                         (let ((lsp (alist-get 'eglot-lsp-diag (flymake-diagnostic-data d))))
+                           (and (equal (plist-get lsp :code) "undefined-entity")
+                                (string-match-p "micek" (flymake-diagnostic-text d)))))
+                       (flymake-diagnostics))))))
+    (when (equal without original) (error "no [@micek] entry to remove"))
+    (nm-write-as-git nm-registry without)
+    (nm-wait (lambda () (format "an undefined-entity for @micek, have %S" (nm-diagnostics)))
+             has-micek-error)
+    (nm-write-as-git nm-registry original)
+    (nm-wait (lambda () (format "no finding for @micek, have %S" (nm-diagnostics)))
+             (lambda () (not (funcall has-micek-error))))))
 
 (nm-out "%d passed, %d failed" nm-passed nm-failed)
 

@@ -39,7 +39,7 @@ mkdir -p "$tmp/home"
 status=0
 HOME="$tmp/home" NEWSMARK="$server" NEWSMARK_E2E_DIR="$tmp/kursk" \
   timeout "${NEWSMARK_E2E_DEADLINE:-300}" "$emacs" --batch -Q -l "$here/eglot-test.el" \
-  >"$tmp/out" 2>"$tmp/err" || status=$?
+  </dev/null >"$tmp/out" 2>"$tmp/err" || status=$?
 cat "$tmp/out"
 if [[ $status -ne 0 ]]; then
   echo "--- emacs stderr (exit status $status) ---" >&2

@@ -11,11 +11,16 @@ pub async fn document(
     params: DocumentDiagnosticParams,
 ) -> Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
+    let docs = cx.state.settings().config.rules_url;
     cx.read("textDocument/diagnostic", Some(&uri.clone()), move |snap| {
-        let items = snap
+        // While the folder is read: nothing, rather than false findings; the end of
+        // indexing asks the client to pull again.
+        let mut items = snap
             .locate(&uri)
+            .filter(|(ws, _)| !ws.loading)
             .map(|(ws, file)| convert::diagnostics(ws, file, snap.encoding))
             .unwrap_or_default();
+        convert::describe(&mut items, docs.as_deref());
         Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
@@ -35,9 +40,10 @@ pub async fn workspace(
     cx: &Context,
     _: WorkspaceDiagnosticParams,
 ) -> Result<WorkspaceDiagnosticReportResult> {
+    let docs = cx.state.settings().config.rules_url;
     cx.read_latest("workspace/diagnostic", move |snap| {
         let mut items = Vec::new();
-        for folder in &snap.folders {
+        for folder in snap.folders.iter().filter(|f| !f.workspace.loading) {
             let ws = &folder.workspace;
             for (file, doc) in ws.documents() {
                 if snap.is_stale() {
@@ -46,13 +52,15 @@ pub async fn workspace(
                 let Some(uri) = convert::uri_of(&doc.path) else {
                     continue;
                 };
+                let mut found = convert::diagnostics(ws, file, snap.encoding);
+                convert::describe(&mut found, docs.as_deref());
                 items.push(WorkspaceDocumentDiagnosticReport::Full(
                     WorkspaceFullDocumentDiagnosticReport {
                         uri,
                         version: snap.version(&doc.path).map(i64::from),
                         full_document_diagnostic_report: FullDocumentDiagnosticReport {
                             result_id: None,
-                            items: convert::diagnostics(ws, file, snap.encoding),
+                            items: found,
                         },
                     },
                 ));

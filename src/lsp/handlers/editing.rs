@@ -27,6 +27,7 @@ pub async fn code_action(
             ws,
             file,
             params.range,
+            &params.context.diagnostics,
             params.context.only.as_deref(),
             &support,
             snap.encoding,
@@ -37,6 +38,7 @@ pub async fn code_action(
 
 pub async fn inlay_hint(cx: &Context, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
     let uri = params.text_document.uri;
+    let options = cx.state.settings().config.hints;
     cx.read("textDocument/inlayHint", Some(&uri.clone()), move |snap| {
         let Some((ws, file)) = snap.locate(&uri) else {
             return Ok(None);
@@ -46,6 +48,7 @@ pub async fn inlay_hint(cx: &Context, params: InlayHintParams) -> Result<Option<
             file,
             &uri,
             params.range,
+            &options,
             snap.encoding,
         )))
     })

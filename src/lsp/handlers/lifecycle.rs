@@ -7,14 +7,26 @@ use tower_lsp_server::ls_types::*;
 
 use super::Context;
 use crate::lsp::folder::Folder;
-use crate::lsp::{capabilities, indexing};
+use crate::lsp::{capabilities, disk, indexing};
 
 pub fn initialize(cx: &Context, params: InitializeParams) -> Result<InitializeResult> {
     let (encoding, settings) = capabilities::negotiate(&params);
     let pull = settings.pull_diagnostics;
+    // The server watches the files itself whatever the client offers: Neovim 0.11 on Linux
+    // offers no watching, and eglot 1.9 drops renames (its handler quotes the action it
+    // passes on), which is how git writes files, so a `git checkout` went unseen. Events
+    // that both report are applied once: a file read again with the same text changes
+    // nothing.
+    let own_watcher = disk::start_own_watcher(cx);
+    let watching = own_watcher.unwrap_or("none");
+    tracing::info!(
+        client = settings.watch_dynamically,
+        "watching files: {watching} watcher"
+    );
     {
         let mut store = cx.state.store();
         store.encoding = Some(encoding);
+        store.track_closed = !pull;
         for root in &settings.roots {
             store.folders.push(Folder::new(root.clone()));
         }
@@ -26,8 +38,13 @@ pub fn initialize(cx: &Context, params: InitializeParams) -> Result<InitializeRe
         "initialize"
     );
     cx.state.set_settings(settings);
+    let mut capabilities = capabilities::server(encoding, pull);
+    // What watches the files, for tools that report on the setup (Neovim's checkhealth).
+    capabilities.experimental = Some(serde_json::json!({
+        "newsmark": {"fileWatching": watching, "clientWatching": cx.state.settings().watch_dynamically}
+    }));
     Ok(InitializeResult {
-        capabilities: capabilities::server(encoding, pull),
+        capabilities,
         server_info: Some(ServerInfo {
             name: "newsmark".to_string(),
             version: Some(env!("CARGO_PKG_VERSION").to_string()),

@@ -3,12 +3,12 @@
 //! them. Nothing here awaits; what follows an edit (diagnostics, refreshes, indexing) is left
 //! to the workers or spawned.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tower_lsp_server::ls_types::*;
 
 use super::Context;
-use crate::lsp::{convert, indexing};
+use crate::lsp::{convert, disk, indexing};
 
 pub fn did_open(cx: &Context, params: DidOpenTextDocumentParams) {
     let doc = params.text_document;
@@ -73,39 +73,29 @@ pub fn did_change_workspace_folders(cx: &Context, params: DidChangeWorkspaceFold
     indexing::spawn(cx, added);
 }
 
+/// New settings: applied at once; what they show is computed again.
+pub fn did_change_configuration(cx: &Context, params: DidChangeConfigurationParams) {
+    let mut settings = cx.state.settings();
+    settings.config = settings.config.updated(&params.settings);
+    cx.state.set_settings(settings);
+    cx.state.recheck_all();
+    cx.state.refresh_views();
+}
+
 pub fn did_change_watched_files(cx: &Context, params: DidChangeWatchedFilesParams) {
-    let mut touched = Vec::new();
-    let mut configs = Vec::new();
-    {
-        let mut store = cx.state.store();
-        for event in params.changes {
+    let changes = params
+        .changes
+        .into_iter()
+        .map(|event| {
             let path = convert::path_of(&event.uri);
-            if path
-                .file_name()
-                .is_some_and(|n| n == crate::config::FILE_NAME)
-            {
-                let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                store.touch();
-                if let Some(f) = store.folders.iter_mut().find(|f| f.root == folder) {
-                    f.reload_config();
-                    configs.extend(indexing::config_report(f));
-                }
-                continue;
-            }
-            let folder = if event.typ == FileChangeType::DELETED {
-                store.disk_deleted(&path)
+            if event.typ == FileChangeType::DELETED {
+                disk::Change::Deleted(path)
             } else {
-                store.disk_changed(&path)
-            };
-            touched.extend(folder);
-        }
-    }
-    if !touched.is_empty() || !configs.is_empty() {
-        cx.state.recheck_all();
-        cx.state.refresh_views();
-        cx.state.prewarm_index();
-    }
-    indexing::publish_config_reports(cx, configs, true);
+                disk::Change::Changed(path)
+            }
+        })
+        .collect();
+    disk::apply(cx, changes);
 }
 
 /// After a change in `folder`: re-check the changed document, or every open document of the
