@@ -87,6 +87,8 @@ impl ClientConfig {
             match url.as_str() {
                 Some("") => config.rules_url = None,
                 Some(url) => config.rules_url = Some(url.trim_end_matches('/').to_string()),
+                // VS Code sends a setting left unset as null: the default.
+                None if url.is_null() => config.rules_url = Some(default_rules_url()),
                 None => tracing::warn!("newsmark.rulesDocumentationUrl: {url} is not a string"),
             }
         }

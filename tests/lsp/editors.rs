@@ -262,7 +262,7 @@ async fn settles(client: &mut Client, article: &str, count: usize) {
 }
 
 /// Push clients see closed articles: renaming an entity in the registry publishes the
-/// undefined-entity findings of the closed articles that mention it (only those, and only
+/// unknown-id findings of the closed articles that mention it (only those, and only
 /// findings other files can change), and restoring it clears them.
 #[tokio::test]
 async fn a_registry_edit_publishes_the_findings_of_closed_articles() {
@@ -291,8 +291,17 @@ async fn a_registry_edit_publishes_the_findings_of_closed_articles() {
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    // Not its unattributed number: that is the article's own, not the registry's doing.
-    assert_eq!(codes, ["undefined-entity"], "{published}");
+    // Not its unattributed number: that is the article's own, not the registry's doing. The
+    // old id is now a near miss of the renamed entity (its alias SSU), so the finding asks
+    // "did you mean @sbu?" rather than to define it again.
+    assert_eq!(codes, ["near-miss-name"], "{published}");
+    assert!(
+        published["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("@sbu"),
+        "{published}"
+    );
     client
         .notify(
             "textDocument/didChange",
@@ -390,6 +399,21 @@ async fn settings_choose_the_hints_and_the_rule_documentation() {
     assert!(labels(&hints).is_empty(), "{hints}");
     let diagnostics = client.diagnostics(&article, 1).await;
     assert!(diagnostics[0]["codeDescription"].is_null());
+    // VS Code sends a setting left unset as null: back to the default, without a warning.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"newsmark": {"rulesDocumentationUrl": null}}}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&article, 1).await;
+    let href = diagnostics[0]["codeDescription"]["href"]
+        .as_str()
+        .unwrap_or("");
+    assert!(
+        href.starts_with("file://") && href.contains("docs/rules.md#"),
+        "{diagnostics:?}"
+    );
     client.shutdown().await;
 }
 
