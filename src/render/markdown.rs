@@ -9,35 +9,7 @@ use std::fmt::Write;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::model::{Article, Piece, Source, options, strip_comments};
-use super::{long_date, safe_url};
-
-/// Backslash-escapes what CommonMark could read as markup in inline text.
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '['
-                | ']'
-                | '<'
-                | '>'
-                | '#'
-                | '!'
-                | '|'
-                | '~'
-                | '&'
-                | '@'
-                | '{'
-                | '}'
-                | '^'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-}
+use super::{escape_markdown as escape_into, long_date, safe_url};
 
 fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -87,9 +59,35 @@ fn footnote_body(article: &Article, source: &Source) -> String {
     body
 }
 
+/// Where the article's ordinary links stand (not link mentions, whose target starts with
+/// `@`): a mention inside one cannot become a link itself, as CommonMark has no nested links.
+fn ordinary_links(text: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) if !dest_url.trim_start().starts_with('@') => {
+                Some(range)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The article with its annotations resolved, before the safety pass.
 fn body(article: &Article) -> String {
     let text = article.text();
+    let links = ordinary_links(text);
+    let in_link = |mention: usize| {
+        let at = article.doc.syntax.mentions[mention].range.start;
+        let after = links.partition_point(|r| r.start <= at);
+        links[..after].iter().rev().take(4).any(|r| r.contains(&at))
+    };
+    let link_of = |mention: usize| {
+        article
+            .mention(mention)
+            .and_then(|e| e.link())
+            .filter(|_| !in_link(mention))
+    };
     let mut out = String::with_capacity(text.len());
     let cite = |out: &mut String, citation: usize| {
         if let Some((s, _)) = article.citation_source[citation] {
@@ -103,7 +101,7 @@ fn body(article: &Article) -> String {
             Piece::Remove => {}
             Piece::Mention(i) => {
                 if let Some(e) = article.mention(i) {
-                    match e.link() {
+                    match link_of(i) {
                         Some(url) => {
                             let _ = write!(out, "[{}]({})", escaped(&e.name), destination(&url));
                         }
@@ -112,12 +110,12 @@ fn body(article: &Article) -> String {
                 }
             }
             Piece::MentionOpen(i) => {
-                if article.mention(i).and_then(|e| e.link()).is_some() {
+                if link_of(i).is_some() {
                     out.push('[');
                 }
             }
             Piece::MentionClose(i) => {
-                if let Some(url) = article.mention(i).and_then(|e| e.link()) {
+                if let Some(url) = link_of(i) {
                     let _ = write!(out, "]({})", destination(&url));
                 }
             }

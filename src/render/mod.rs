@@ -119,6 +119,47 @@ pub(crate) fn escaped(text: &str) -> String {
     out
 }
 
+/// Backslash-escapes what CommonMark could read as markup in inline text.
+pub(crate) fn escape_markdown(out: &mut String, text: &str) {
+    for c in text.chars() {
+        // Angle brackets as entities: a Markdown processor that passes raw HTML through must
+        // not see a tag even if it ignores backslash escapes there.
+        match c {
+            '<' => {
+                out.push_str("&lt;");
+                continue;
+            }
+            '>' => {
+                out.push_str("&gt;");
+                continue;
+            }
+            _ => {}
+        }
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '#'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+                | '@'
+                | '{'
+                | '}'
+                | '^'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",

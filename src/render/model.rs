@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Options, Parser, TagEnd};
 
 use crate::rules::{Diagnostic, Severity};
 use crate::syntax::{ClaimStatus, DefinitionKind, MentionKind, TextRange};
@@ -473,7 +473,17 @@ impl<'a> Article<'a> {
                         citations.push(s);
                     }
                 }
-                let text = article.plain_text(b.range);
+                let mut text = article.plain_text(b.range);
+                if b.kind == crate::syntax::BlockKind::TableRow {
+                    // One row alone is no table to CommonMark: its pipes are still there.
+                    let cells: Vec<&str> = text
+                        .trim()
+                        .trim_matches('|')
+                        .split('|')
+                        .map(str::trim)
+                        .collect();
+                    text = cells.join(" | ");
+                }
                 if text.is_empty() && citations.is_empty() {
                     return None;
                 }
@@ -569,7 +579,7 @@ impl<'a> Article<'a> {
         self.rewrite(range, &mut source, |out, _, piece| match piece {
             Piece::Mention(i) => {
                 if let Some(e) = self.mention(i) {
-                    super::markdown::escape_into(out, &e.name);
+                    super::escape_markdown(out, &e.name);
                 }
             }
             Piece::Remove
@@ -584,7 +594,14 @@ impl<'a> Article<'a> {
             match event {
                 Event::Text(t) | Event::Code(t) => out.push_str(&t),
                 Event::SoftBreak | Event::HardBreak => out.push(' '),
-                Event::End(_) if !out.ends_with(' ') && !out.is_empty() => out.push(' '),
+                Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::Item
+                    | TagEnd::TableCell
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::CodeBlock,
+                ) if !out.ends_with(' ') && !out.is_empty() => out.push(' '),
                 _ => {}
             }
         }
