@@ -336,8 +336,14 @@ fn render_command(args: &RenderArgs) -> ExitCode {
     } else {
         all
     };
+    if articles.is_empty() && run.trouble.is_empty() {
+        print_error(&mut stderr, "no .news article to render");
+        return ExitCode::from(2);
+    }
     let to_dir = match &args.output {
-        Some(out) => articles.len() > 1 || out.is_dir(),
+        Some(out) => {
+            articles.len() > 1 || out.is_dir() || out.as_os_str().to_string_lossy().ends_with('/')
+        }
         None => {
             if articles.len() > 1 {
                 print_error(

@@ -287,6 +287,15 @@ fn many_articles_go_into_a_directory_and_registries_are_skipped() {
     let out = newsmark(dir.path(), &["render", ".", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("-o DIR"));
+    // One article into a directory that does not exist yet.
+    let out = newsmark(dir.path(), &["render", "desk/good.news", "-o", "one/"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.path().join("one/desk/good.html").is_file());
+    // Nothing to render is a usage error.
+    write(dir.path(), "empty/notes.txt", "");
+    let out = newsmark(dir.path(), &["render", "empty"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no .news article to render"));
     // One article and -o FILE.
     let out = newsmark(
         dir.path(),
