@@ -262,12 +262,30 @@ pub fn document(article: &Article) -> String {
     out
 }
 
-/// Removed definitions and comments leave runs of blank lines; one is enough.
+/// Removed definitions and comments leave runs of blank lines; one is enough. Blank lines
+/// inside fenced code are the code's own and stay.
 fn collapse_blank_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
+    let mut fence: Option<(char, usize)> = None;
     for line in text.split_inclusive('\n') {
-        if line.trim().is_empty() {
+        let trimmed = line.trim_start();
+        let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
+        if let Some(c) = marker {
+            let run = trimmed.chars().take_while(|&x| x == c).count();
+            if run >= 3 {
+                fence = match fence {
+                    None => Some((c, run)),
+                    Some((open, len))
+                        if open == c && run >= len && trimmed[run..].trim().is_empty() =>
+                    {
+                        None
+                    }
+                    other => other,
+                };
+            }
+        }
+        if fence.is_none() && line.trim().is_empty() {
             blank += 1;
             if blank > 1 {
                 continue;
