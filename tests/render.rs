@@ -409,3 +409,61 @@ fn independent_consumers_read_the_output() {
     println!("{stdout}");
     assert!(out.status.success(), "{stdout}\n{stderr}");
 }
+
+/// Every rule's fixture (syntax errors, half-written markup, unknown ids, odd blocks) renders
+/// in every format without a panic.
+#[test]
+fn every_rule_fixture_renders() {
+    let dir = root().join("tests/fixtures/rules");
+    let mut rendered = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let ws = common::workspace(&std::fs::read_to_string(&path).unwrap());
+        for (_, file) in articles(&ws) {
+            for (format, _) in FORMATS {
+                let out = render::render(&ws, file, format);
+                assert!(!out.is_empty(), "{}", path.display());
+            }
+            rendered += 1;
+        }
+    }
+    assert!(rendered >= 20, "{rendered}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// Whatever the article, markup fragments and HTML shuffled together: rendering does not
+    /// panic, the page's one script element is the JSON-LD, and no tag carries an event
+    /// attribute or a script link.
+    #[test]
+    fn any_article_renders_to_a_page_without_script(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "@ssu", "[SSU](@ssu)", "[^a]", "[^b]", "[claim]{^a @ssu status=false}", "[x]{",
+                "<script>x()</script>", "<img src=x onerror=y()>", "</script>", "<!--", "-->",
+                "[l](javascript:x)", "<javascript:x>", "`", "```", "\n", "\n\n", "# ", "- ",
+                "> ", "| a |", "*", "_", "[", "]", "(", ")", "{", "}", "\\", "&", "\"", "'",
+                "word", " ", "[^a]: T\n  url: https://a.org\n", "---\ntitle: <b>\n---\n",
+                "é", "\u{E000}1\u{E001}", "\u{E000}", "\r\n",
+            ]),
+            0..40,
+        )
+    ) {
+        let article: String = parts.concat();
+        let ws = common::workspace(&format!(
+            "//- entities.news\n[@ssu]: SSU\n  kind: org\n  url: https://ssu.gov.ua/\n//- a.news\n{article}"
+        ));
+        let file = ws.file_id(Path::new("a.news")).unwrap();
+        let html = render::render(&ws, file, Format::Html);
+        proptest::prop_assert_eq!(html.matches("<script").count(), 1);
+        let values = Regex::new(r#""[^"]*""#).unwrap();
+        let tags = values.replace_all(&html, "\"\"");
+        let handler = Regex::new(r"(?i)<[a-z][^>]*\son[a-z]+\s*=").unwrap();
+        proptest::prop_assert!(!handler.is_match(&tags));
+        proptest::prop_assert!(!html.to_ascii_lowercase().contains("href=\"javascript"));
+        render::render(&ws, file, Format::Markdown);
+        let json = render::render(&ws, file, Format::Json);
+        serde_json::from_str::<serde_json::Value>(&json).unwrap();
+    }
+}
