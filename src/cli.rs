@@ -1,4 +1,5 @@
-//! `newsmark check`: the command-line front end over the same library the server uses.
+//! `newsmark check` and `newsmark render`: the command-line front end over the same library
+//! the server uses.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -11,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::config::{self, Config};
+use crate::render;
 use crate::rules::{self, Diagnostic, Severity};
 use crate::syntax::{Encoding, LineCol};
 use crate::workspace::load::{self, Masks, clean};
@@ -31,6 +33,8 @@ pub struct Cli {
 enum Command {
     /// Check .news files and directories (recursively, respecting .gitignore).
     Check(CheckArgs),
+    /// Render articles to HTML, Markdown or JSON for publishing.
+    Render(RenderArgs),
     /// Run the language server over stdin and stdout (for editors).
     Lsp,
 }
@@ -46,6 +50,30 @@ struct CheckArgs {
     /// Make warnings fail the check too (exit status 1).
     #[arg(long, value_enum)]
     deny: Vec<Deny>,
+}
+
+#[derive(clap::Args, Debug)]
+struct RenderArgs {
+    /// Articles, and directories of articles, to render.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RenderFormat::Html)]
+    format: RenderFormat,
+    /// Where to write: a file for one article, a directory for several (default: stdout, for
+    /// one article).
+    #[arg(short, long, value_name = "FILE|DIR")]
+    output: Option<PathBuf>,
+    /// Exit 0 even when an article has error-level findings (it is still rendered).
+    #[arg(long)]
+    allow_errors: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum RenderFormat {
+    Html,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -64,6 +92,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check_command(&args),
+        Command::Render(args) => render_command(&args),
         Command::Lsp => crate::lsp::run_stdio(),
     }
 }
@@ -246,6 +275,139 @@ fn check_command(args: &CheckArgs) -> ExitCode {
             })
         });
     if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_error(stderr: &mut impl Write, message: &str) {
+    let _ = writeln!(
+        stderr,
+        "{}error{}: {message}",
+        style(Severity::Error).render(),
+        style(Severity::Error).render_reset()
+    );
+}
+
+/// Where a rendered article goes in an output directory: its path under the workspace root,
+/// with the format's extension.
+fn output_name(ws: &Workspace, report: &FileReport, format: render::Format) -> PathBuf {
+    let path = clean(&report.path);
+    let relative = canonical(&path)
+        .strip_prefix(canonical(&ws.root))
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.file_name().map(PathBuf::from).unwrap_or_default());
+    let name = relative
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("article");
+    let stem = name
+        .strip_suffix(".news.md")
+        .or_else(|| name.strip_suffix(".news"))
+        .unwrap_or(name);
+    relative.with_file_name(format!("{stem}.{}", format.extension()))
+}
+
+/// `newsmark render`: loads like `check` (same workspaces, same errors), renders each article,
+/// writes to stdout, a file or a directory.
+fn render_command(args: &RenderArgs) -> ExitCode {
+    let format = match args.format {
+        RenderFormat::Html => render::Format::Html,
+        RenderFormat::Markdown => render::Format::Markdown,
+        RenderFormat::Json => render::Format::Json,
+    };
+    let run = run_check(&args.paths);
+    let mut stderr = anstream::stderr().lock();
+    for trouble in &run.trouble {
+        print_error(&mut stderr, trouble);
+    }
+    let all: Vec<(&Workspace, &FileReport)> = run
+        .workspaces
+        .iter()
+        .flat_map(|(ws, reports)| reports.iter().map(move |r| (ws, r)))
+        .collect();
+    // A registry holds no article; it is skipped among others, rendered when named alone.
+    let articles: Vec<(&Workspace, &FileReport)> = if all.len() > 1 {
+        all.iter()
+            .copied()
+            .filter(|(ws, r)| !render::is_registry(ws, r.file))
+            .collect()
+    } else {
+        all
+    };
+    if articles.is_empty() && run.trouble.is_empty() {
+        print_error(&mut stderr, "no .news article to render");
+        return ExitCode::from(2);
+    }
+    let to_dir = match &args.output {
+        Some(out) => {
+            articles.len() > 1 || out.is_dir() || out.as_os_str().to_string_lossy().ends_with('/')
+        }
+        None => {
+            if articles.len() > 1 {
+                print_error(
+                    &mut stderr,
+                    &format!(
+                        "{} articles to render: name a directory for them with -o DIR",
+                        articles.len()
+                    ),
+                );
+                return ExitCode::from(2);
+            }
+            false
+        }
+    };
+    let rendered: Vec<String> = articles
+        .par_iter()
+        .map(|(ws, r)| render::render_checked(ws, r.file, format, &r.diagnostics))
+        .collect();
+    let mut failed = false;
+    for ((ws, report), text) in articles.iter().zip(&rendered) {
+        let errors = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        if errors > 0 {
+            let _ = writeln!(
+                stderr,
+                "{}: rendered as a draft with {errors} error{} (run `newsmark check` to see {})",
+                report.path.display(),
+                if errors == 1 { "" } else { "s" },
+                if errors == 1 { "it" } else { "them" }
+            );
+            failed |= !args.allow_errors;
+        }
+        let written = match &args.output {
+            None => std::io::stdout().lock().write_all(text.as_bytes()),
+            Some(out) => {
+                let target = if to_dir {
+                    out.join(output_name(ws, report, format))
+                } else {
+                    out.clone()
+                };
+                let made = match target.parent() {
+                    Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
+                    _ => Ok(()),
+                };
+                made.and_then(|()| std::fs::write(&target, text))
+                    .map_err(|e| {
+                        std::io::Error::new(e.kind(), format!("{}: {e}", target.display()))
+                    })
+            }
+        };
+        if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                break;
+            }
+            print_error(&mut stderr, &format!("cannot write the output: {e}"));
+            return ExitCode::from(2);
+        }
+    }
+    if !run.trouble.is_empty() {
+        ExitCode::from(2)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

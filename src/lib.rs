@@ -9,6 +9,7 @@ pub mod config;
 pub mod features;
 pub mod lsp;
 pub mod prose;
+pub mod render;
 pub mod rules;
 pub mod syntax;
 pub mod workspace;
