@@ -651,9 +651,15 @@ impl Scanner<'_, '_> {
         {
             return i + 1;
         }
+        // A citation right after a URL (`(see https://e.org/x).[^a]`) is no part of it.
         let mut end = i + rest
             .iter()
-            .position(|&b| b.is_ascii_whitespace() || matches!(b, b'<' | b'>' | b'"' | b'`'))
+            .enumerate()
+            .position(|(k, &b)| {
+                b.is_ascii_whitespace()
+                    || matches!(b, b'<' | b'>' | b'"' | b'`')
+                    || (b == b'[' && rest.get(k + 1) == Some(&b'^'))
+            })
             .unwrap_or(rest.len());
         // Sentence punctuation after a URL is not part of it, nor is an unbalanced `)`. The
         // parentheses are counted once and kept up to date as the end moves back, so a URL

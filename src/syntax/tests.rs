@@ -104,6 +104,18 @@ fn code_comments_and_urls_are_opaque() {
 }
 
 #[test]
+fn a_citation_right_after_a_url_is_a_citation() {
+    let text = "Talks went on (see https://example.org/x).[^a] Later https://e.org/y[^b] too.";
+    let file = parse(text);
+    let cited: Vec<&str> = file
+        .citations
+        .iter()
+        .map(|c| slice(text, c.range))
+        .collect();
+    assert_eq!(cited, ["[^a]", "[^b]"]);
+}
+
+#[test]
 fn blocks_split_at_headings_lists_tables_and_fences() {
     let text = "# Head\nPara one\ncontinues.\n- item one\n- item two\n| a | b |\n|---|---|\n```\ncode\n```\n> quoted\n> more\n";
     let file = parse(text);
