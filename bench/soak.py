@@ -352,9 +352,12 @@ class Session:
                 self.finding("publish for an unknown document", uri)
             return
         if not doc.is_open:
+            # A closed article gets unversioned publishes of what registry edits do to it
+            # (docs/server.md, push diagnostics of closed documents); a versioned one after
+            # its clearing would be a result computed for the open buffer, gone stale.
             if version is None and not diags:
                 doc.closed_cleared = True
-            elif doc.closed_cleared:
+            elif doc.closed_cleared and version is not None:
                 self.finding("stale publish after a document was closed and cleared",
                              f"{doc.rel} version {version}, {len(diags)} diagnostics")
             return
