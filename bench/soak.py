@@ -302,6 +302,7 @@ class Session:
         self.finding_examples = collections.defaultdict(list)
         self.server_requests = collections.Counter()
         self.publishes = 0
+        self.closed_publishes = 0
         self.last_publish = 0.0
         self.applied = collections.Counter()
         self.counter = 0
@@ -348,7 +349,11 @@ class Session:
         version = params.get("version")
         diags = params.get("diagnostics") or []
         if doc is None:
-            if diags:
+            # Unversioned: a closed article's findings after a registry edit (bounded by the
+            # server; counted here). Versioned: a result for a buffer this client never had.
+            if version is None:
+                self.closed_publishes += 1
+            elif diags:
                 self.finding("publish for an unknown document", uri)
             return
         if not doc.is_open:
@@ -1556,7 +1561,8 @@ def report(s, out):
     print("\nserver's edits applied (completion, formatting, code actions, renames) and extra checks")
     for k, n in sorted(s.applied.items()):
         print(f"  {n:>8,}  {k}")
-    print(f"\nserver -> client requests: {dict(s.server_requests)}; publishDiagnostics: {s.publishes:,}")
+    print(f"\nserver -> client requests: {dict(s.server_requests)}; publishDiagnostics: {s.publishes:,} "
+          f"({s.closed_publishes:,} of them for closed articles never opened)")
     r = out.get("rss")
     if r:
         f = lambda v: f"{v / MiB:.0f} MiB" if v else "-"  # noqa: E731

@@ -146,6 +146,12 @@ pub async fn diagnostics(client: Client, state: Arc<Shared>) {
 /// what a registry edit did to articles no one has open, not every article's own warnings.
 /// A document that has none, or that is gone, gets an empty list (published only to clear
 /// what was shown).
+///
+/// Bounded: when an edit reaches more closed articles than [`CLOSED_LIMIT`] (an entity that
+/// half the archive mentions, renamed), none of them is published: thousands of
+/// notifications on a registry keystroke would flood the editor and keep this worker from
+/// the open documents. Those already shown are still brought up to date, and pull clients
+/// see every file through workspace diagnostics.
 fn check_closed(
     snapshot: &Snapshot,
     entity_changes: &[(PathBuf, String)],
@@ -153,6 +159,8 @@ fn check_closed(
     shown: &HashSet<PathBuf>,
 ) -> Vec<(PathBuf, Uri, Vec<Diagnostic>)> {
     let mut targets: Vec<PathBuf> = Vec::new();
+    let mut seen: HashSet<&PathBuf> = HashSet::new();
+    let mut reached = 0usize;
     for (root, id) in entity_changes {
         let Some(folder) = snapshot.folders.iter().find(|f| &f.root == root) else {
             continue;
@@ -163,13 +171,21 @@ fn check_closed(
         }
         for m in ws.index().mentions.get(id.as_str()).into_iter().flatten() {
             let path = &ws.document(m.file).path;
-            if !snapshot.open.contains_key(path) && !targets.contains(path) {
+            if !snapshot.open.contains_key(path) && seen.insert(path) {
+                reached += 1;
                 targets.push(path.clone());
             }
         }
     }
+    if reached + shown.len() > CLOSED_LIMIT {
+        tracing::debug!(
+            reached,
+            "a registry edit reaches too many closed articles to publish them"
+        );
+        targets.retain(|path| shown.contains(path));
+    }
     for path in closed_changes {
-        if shown.contains(path) && !targets.contains(path) {
+        if shown.contains(path) && seen.insert(path) {
             targets.push(path.clone());
         }
     }
@@ -196,6 +212,9 @@ fn check_closed(
     }
     out
 }
+
+/// The most closed articles the worker publishes findings for (see [`check_closed`]).
+const CLOSED_LIMIT: usize = 200;
 
 /// Checks `dirty` on `snapshot`; a panic in one document's check is logged and skips that
 /// document only.
