@@ -649,6 +649,11 @@ fn page_near_miss<'a>(page: &[PageName<'a>], folded: &[&str]) -> Option<NearName
             continue;
         }
         let theirs = name.words[m - 1].as_str();
+        // Folded, a Latin name is ASCII: a word with other letters (`Service北京`, a name
+        // run into text of another script) is not its misspelling.
+        if ours.is_ascii() != theirs.is_ascii() {
+            continue;
+        }
         let shorter = ours.chars().count().min(theirs.chars().count());
         let letters = match edit_distance(ours, theirs) {
             1 if shorter >= 4 => 1,
