@@ -84,7 +84,8 @@ const LEADING_WORDS: &[&str] = &[
 const CURRENCY_CODES: &[&str] = &[
     "USD", "EUR", "GBP", "UAH", "RUB", "KRW", "KPW", "JPY", "CNY", "CHF", "PLN", "INR",
 ];
-const MONTHS: &[&str] = &[
+/// Month names, the twelve full names first (in order), then their abbreviations.
+pub(crate) const MONTHS: &[&str] = &[
     "January",
     "February",
     "March",

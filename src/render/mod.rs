@@ -12,6 +12,8 @@ mod json;
 mod markdown;
 mod model;
 
+// The month names: the first twelve of the prose layer's list are the full ones.
+use crate::prose::numbers::MONTHS;
 use crate::rules::{self, Diagnostic};
 use crate::workspace::{FileId, Workspace};
 
@@ -159,21 +161,6 @@ pub(crate) fn escape_markdown(out: &mut String, text: &str) {
         out.push(c);
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// `2025-01-12` as `12 January 2025` (and `2025-01` as `January 2025`); other text as it is.
 pub(crate) fn long_date(date: &str) -> String {

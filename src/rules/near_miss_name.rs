@@ -11,8 +11,8 @@
 
 use super::shared::fix::{Edits, action, unknown_id_fixes};
 use super::shared::near::{
-    Assessment, Difference, NearName, SUFFIXES, WORD_MIN, Window, assess, assess_text,
-    edit_distance, fold, fold_into, written_words,
+    Assessment, Difference, NearName, WORD_MIN, Window, assess, assess_text, edit_distance, fold,
+    fold_into, suffixed, written_words,
 };
 use super::unlinked_mention::linkable;
 use super::{
@@ -675,14 +675,6 @@ fn page_near_miss<'a>(page: &[PageName<'a>], folded: &[&str]) -> Option<NearName
         }
     }
     found
-}
-
-/// Whether one of the words is the other with [`SUFFIXES`] after it: a demonym or a plural
-/// (`Korean`, `Koreans` for `Korea`).
-fn suffixed(a: &str, b: &str) -> bool {
-    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
-    long.strip_prefix(short)
-        .is_some_and(|extra| !extra.is_empty() && extra.chars().all(|c| SUFFIXES.contains(&c)))
 }
 
 /// Whether a word at `at` starts a sentence (and so is capitalised whatever it is): only

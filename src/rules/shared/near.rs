@@ -20,7 +20,7 @@ pub const NAME_MIN: usize = 5;
 
 /// One letter more at the end that makes a word of a name another word: a plural, a
 /// demonym, a feminine form (`Blinkens`, `Korean`, `Israeli`, `Petrova`).
-pub const SUFFIXES: &[char] = &['s', 'n', 'i', 'a'];
+const SUFFIXES: &[char] = &['s', 'n', 'i', 'a'];
 
 /// How text differs from the registry name it nearly spells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,9 +237,7 @@ fn one_letter(ours: &str, theirs: &str, min: usize, first_name: bool) -> bool {
         (theirs, ours)
     };
     if a != b {
-        if let Some(extra) = long.strip_prefix(short)
-            && extra.chars().all(|c| SUFFIXES.contains(&c))
-        {
+        if suffixed(short, long) {
             return false;
         }
         // A letter more in front is another word (Russia, Prussia).
@@ -259,6 +257,14 @@ fn one_letter(ours: &str, theirs: &str, min: usize, first_name: bool) -> bool {
         return false;
     }
     true
+}
+
+/// Whether one of two words is the other with [`SUFFIXES`] after it: a plural, a demonym or
+/// a feminine form (`Koreans`, `Korean` for `Korea`).
+pub fn suffixed(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    long.strip_prefix(short)
+        .is_some_and(|extra| !extra.is_empty() && extra.chars().all(|c| SUFFIXES.contains(&c)))
 }
 
 /// How `words` differs from `name` when both fold alike; `None` when the difference is
