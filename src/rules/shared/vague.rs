@@ -287,23 +287,29 @@ pub(crate) struct Hit {
 pub(crate) fn find(cx: &Context) -> Vec<Hit> {
     let detector = Detector::new(cx);
     let mut out = Vec::new();
-    // The built-in phrases of the whole text at once; a match that runs from one block into
-    // the next is no phrase.
+    // The built-in phrases block by block: a search over the whole text let a match running
+    // from one block into the next (dropped: it is no phrase) hide a phrase at the start of
+    // the next block, and made a block's phrases depend on the blocks before it. A block ends
+    // before a line break or the end of the text, so word boundaries at its end read the same
+    // either way.
     let mask = cx.doc.prose_mask();
-    let mut built_in = DEFAULT
-        .find_iter(&mask[..cx.prose_end])
-        .map(|m| TextRange::new(m.start(), m.end()))
-        .peekable();
     let mut found = Vec::new();
     for block in &cx.doc.syntax.blocks {
         if block.range.start >= cx.prose_end {
             break;
         }
-        while built_in.next_if(|m| m.start < block.range.start).is_some() {}
         found.clear();
-        while let Some(m) = built_in.next_if(|m| m.start < block.range.end) {
-            if m.end <= block.range.end {
-                found.push((m, true));
+        let haystack = &mask[..block.range.end];
+        let mut at = block.range.start;
+        while let Some(m) = DEFAULT.find_at(haystack, at) {
+            found.push((TextRange::new(m.start(), m.end()), true));
+            at = if m.end() > m.start() {
+                m.end()
+            } else {
+                m.end() + 1
+            };
+            if at > haystack.len() {
+                break;
             }
         }
         detector.block(block, &mut found, &mut out);
