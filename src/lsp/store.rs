@@ -174,9 +174,12 @@ impl Store {
         // must not cost a comparison of every entity.
         let ws = &self.folders[folder].workspace;
         let old = ws.file_id(&path).map(|id| ws.document_arc(id));
-        let (id, entities_changed) = self.folders[folder]
-            .workspace
-            .set_document_tracked(Document::new(path, text));
+        // A keystroke parses again only the blocks it touched.
+        let doc = match &old {
+            Some(old) => old.edited(text),
+            None => Document::new(path, text),
+        };
+        let (id, entities_changed) = self.folders[folder].workspace.set_document_tracked(doc);
         if entities_changed && self.track_closed {
             let folder = &self.folders[folder];
             let ids = crate::workspace::changed_entity_ids(

@@ -181,37 +181,74 @@ fn comment_open_after(line: &str, mut open: bool) -> bool {
 }
 
 pub(super) fn parse(text: &str) -> SyntaxFile {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        mask: text.as_bytes().to_vec(),
-        file: SyntaxFile::default(),
-    };
+    let mut p = Parser::new(text, text.as_bytes().to_vec());
     let lines = split_lines(text);
-    let first_body_line = front_matter(&mut p, &lines);
-    body(&mut p, &lines[first_body_line..]);
+    let (first_body_line, floor) = front_matter(&mut p, &lines);
+    p.file.reparse.floor = floor;
+    body(
+        &mut p,
+        lines[first_body_line..].iter().copied(),
+        &mut |_| false,
+    );
+    p.file.reparse.block_mentions = p.file.mentions.len();
+    p.file.reparse.block_errors = p.file.errors.len();
+    inline_pass(&mut p);
+    p.finish()
+}
 
+/// The inline constructs of every block the block pass found.
+pub(super) fn inline_pass(p: &mut Parser) {
     let blocks = std::mem::take(&mut p.file.blocks);
     for block in &blocks {
-        inline::scan(&mut p, block.range);
+        inline::scan(p, block.range);
     }
     p.file.blocks = blocks;
+}
 
-    let Parser { mut file, mask, .. } = p;
-    // A workspace keeps every parse for the whole session: no spare capacity.
-    file.blocks.shrink_to_fit();
-    file.definitions.shrink_to_fit();
-    file.mentions.shrink_to_fit();
-    file.citations.shrink_to_fit();
-    file.claims.shrink_to_fit();
-    file.suppressions.shrink_to_fit();
-    file.errors.shrink_to_fit();
-    // Only whole characters are ever overwritten, with ASCII, so this cannot fail.
-    file.prose_mask = String::from_utf8(mask).unwrap_or_else(|e| {
-        debug_assert!(false, "prose mask split a character: {e}");
-        " ".repeat(text.len())
-    });
-    file
+/// The lines of `text` from `start` (a line start) on, as [`split_lines`] finds them, one at
+/// a time: a reparse reads only as far as it needs.
+pub(super) struct Lines<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    done: bool,
+}
+
+impl<'a> Lines<'a> {
+    pub(super) fn from(text: &'a str, start: usize) -> Lines<'a> {
+        Lines {
+            bytes: text.as_bytes(),
+            start,
+            done: false,
+        }
+    }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Line;
+    fn next(&mut self) -> Option<Line> {
+        if self.done {
+            return None;
+        }
+        let (bytes, start) = (self.bytes, self.start);
+        match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+            Some(found) => {
+                let end = start + found;
+                self.start = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+                    end + 2
+                } else {
+                    end + 1
+                };
+                Some(Line { start, end })
+            }
+            None => {
+                self.done = true;
+                Some(Line {
+                    start,
+                    end: bytes.len(),
+                })
+            }
+        }
+    }
 }
 
 fn looks_like_key_line(s: &str) -> bool {
@@ -223,23 +260,31 @@ fn looks_like_key_line(s: &str) -> bool {
     key_len > 0 && t[key_len..].trim_start().starts_with(':')
 }
 
-/// Reads the front matter if the file has one; returns the index of the first body line.
-fn front_matter(p: &mut Parser, lines: &[Line]) -> usize {
+/// Reads the front matter if the file has one; returns the index of the first body line, and
+/// the offset up to which an edit can change the front matter (the end of the last line its
+/// reading looked at: see [`super::Reparse::floor`]).
+fn front_matter(p: &mut Parser, lines: &[Line]) -> (usize, usize) {
     let first = lines[0];
     if p.text[first.start..first.end].trim_end() != "---" {
-        return 0;
+        // A first line edited into `---` opens front matter.
+        return (0, first.end);
     }
     let mut end_line = None;
     let mut last_content = 0;
     let mut still_metadata = true;
+    // Where the reading stopped: a line edited there may close the front matter or continue
+    // it; with no such line, any edit may.
+    let mut floor = p.text.len();
     for (i, line) in lines.iter().enumerate().skip(1) {
         let s = &p.text[line.start..line.end];
         if s.trim_end() == "---" || s.trim_end() == "..." {
             end_line = Some(i);
+            floor = line.end;
             break;
         }
         let continuation = s.starts_with([' ', '\t']) || is_blank(s);
         if !(looks_like_key_line(s) || continuation) {
+            floor = line.end;
             break;
         }
         // Should the block turn out unterminated, only lines that look like metadata (a
@@ -279,7 +324,7 @@ fn front_matter(p: &mut Parser, lines: &[Line]) -> usize {
         entries,
         terminated,
     });
-    last + 1
+    (last + 1, floor)
 }
 
 fn check_front_matter_value(p: &mut Parser, key: &str, value: &Spanned) {
@@ -345,7 +390,16 @@ struct OpenBlock {
     end: usize,
 }
 
-fn body(p: &mut Parser, lines: &[Line]) {
+/// The body from its first line (where no construct is open) on. At every line where nothing
+/// is open (the first, and each after a blank line outside fences and comments) the parser's
+/// state is the same as at the start: it records the line as a checkpoint and stops there if
+/// `stop` says so (a reparse that has caught up with the old parse), returning where.
+pub(super) fn body(
+    p: &mut Parser,
+    lines: impl Iterator<Item = Line>,
+    stop: &mut dyn FnMut(usize) -> bool,
+) -> Option<usize> {
+    let mut clean = true;
     let mut open: Option<OpenBlock> = None;
     let mut fence: Option<(u8, usize)> = None;
     let mut definition: Option<usize> = None;
@@ -362,6 +416,12 @@ fn body(p: &mut Parser, lines: &[Line]) {
     };
 
     for line in lines {
+        if std::mem::take(&mut clean) {
+            p.checkpoints.push(line.start);
+            if stop(line.start) {
+                return Some(line.start);
+            }
+        }
         let s = &p.text[line.start..line.end];
         let whole = TextRange::new(line.start, line.end);
 
@@ -399,11 +459,12 @@ fn body(p: &mut Parser, lines: &[Line]) {
             close(p, &mut open);
             definition = None;
             previous_was_quote = false;
+            clean = true;
             continue;
         }
         if let Some(def) = definition {
             if s.starts_with([' ', '\t']) {
-                definition_field(p, def, *line);
+                definition_field(p, def, line);
                 continue;
             }
             definition = None;
@@ -415,7 +476,7 @@ fn body(p: &mut Parser, lines: &[Line]) {
             continue;
         }
         if (s.starts_with("[@") || s.starts_with("[^"))
-            && let Some(index) = definition_head(p, *line)
+            && let Some(index) = definition_head(p, line)
         {
             close(p, &mut open);
             definition = Some(index);
@@ -500,6 +561,7 @@ fn body(p: &mut Parser, lines: &[Line]) {
         }
     }
     close(p, &mut open);
+    None
 }
 
 /// Reads `[@id]: Name` or `[^id]: Title`. Returns the new definition's index, or `None` when

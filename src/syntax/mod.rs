@@ -8,12 +8,14 @@
 //! still an offset into the original.
 
 mod block;
+mod incremental;
 mod inline;
 pub mod line_index;
 pub mod near;
 mod parser;
 
 pub use compact_str::CompactString;
+pub use incremental::{Edit, reparse};
 pub use line_index::{Encoding, LineCol, LineIndex};
 
 /// A half-open byte range into a file's text.
@@ -64,6 +66,38 @@ pub struct SyntaxFile {
     /// Same length as the text; see the module docs. Mentions become `E`, code and URLs `X`,
     /// everything else that is not prose becomes spaces.
     pub prose_mask: String,
+    /// What [`reparse`] needs to parse only the part of the text an edit touched.
+    pub reparse: Reparse,
+}
+
+impl SyntaxFile {
+    pub(crate) fn shrink(&mut self) {
+        self.blocks.shrink_to_fit();
+        self.definitions.shrink_to_fit();
+        self.mentions.shrink_to_fit();
+        self.citations.shrink_to_fit();
+        self.claims.shrink_to_fit();
+        self.suppressions.shrink_to_fit();
+        self.errors.shrink_to_fit();
+        self.reparse.checkpoints.shrink_to_fit();
+    }
+}
+
+/// Where the block pass could start again, and how its results are ordered.
+///
+/// The block pass pushes `by:` mentions and definition errors as it reads lines, the inline
+/// pass the rest block by block after it: `mentions` and `errors` are each two runs in text
+/// order, the first `block_mentions` and `block_errors` long.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reparse {
+    /// Line starts where the block pass's state is what it is at the start of the body
+    /// (nothing open: after a blank line outside fences and comments), in order.
+    pub checkpoints: Vec<usize>,
+    /// An edit starting at or before this offset may change the front matter (or make
+    /// some): the whole text is parsed again.
+    pub floor: usize,
+    pub block_mentions: usize,
+    pub block_errors: usize,
 }
 
 #[derive(Clone, Debug)]

@@ -80,6 +80,43 @@ impl Document {
         }
     }
 
+    /// A document from a parse made elsewhere, with its prose mask, for the rules alone: it
+    /// has no line index (the rules work on byte offsets; only front ends convert them).
+    pub fn from_parts(path: PathBuf, text: String, syntax: SyntaxFile, mask: String) -> Document {
+        Document {
+            path,
+            text,
+            syntax,
+            line_index: LineIndex::default(),
+            mask: OnceLock::from(mask),
+            search_keys: OnceLock::new(),
+        }
+    }
+
+    /// This document after an edit to `text`: only the part of it the edit touched is parsed
+    /// again (see [`syntax::reparse`]) when the prose mask is at hand; the result is the
+    /// same as [`Document::new`]'s.
+    pub fn edited(&self, text: String) -> Document {
+        let edit = syntax::Edit::between(&self.text, &text);
+        let reparsed = self
+            .mask
+            .get()
+            .and_then(|mask| syntax::reparse(&self.syntax, mask, &text, edit));
+        let Some(mut syntax) = reparsed else {
+            return Document::new(self.path.clone(), text);
+        };
+        let mask = OnceLock::from(std::mem::take(&mut syntax.prose_mask));
+        let line_index = LineIndex::new(&text);
+        Document {
+            path: self.path.clone(),
+            text,
+            syntax,
+            line_index,
+            mask,
+            search_keys: OnceLock::new(),
+        }
+    }
+
     /// The document's definitions with a valid id, each with its id, name and (for an
     /// entity) aliases lower-cased: workspace symbol search matches tens of thousands of
     /// them per keystroke, and lower-casing them again each time was most of its cost.
