@@ -5,6 +5,7 @@ pub(crate) mod attribution_info;
 pub mod code_actions;
 pub mod code_lens;
 pub mod completion;
+pub mod diagnostics;
 pub mod document_links;
 pub mod folding;
 pub mod formatting;

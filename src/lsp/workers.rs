@@ -21,6 +21,7 @@ use super::snapshot::Snapshot;
 use super::state::{
     CLIENT_REQUEST_TIMEOUT, REFRESH_DIAGNOSTICS, REFRESH_HINTS, REFRESH_TOKENS, Shared,
 };
+use crate::features::diagnostics::{self, Analysis};
 
 /// Sends the refresh requests asked for, one at a time.
 pub async fn refresh(client: Client, state: Arc<Shared>) {
@@ -61,6 +62,9 @@ pub async fn diagnostics(client: Client, state: Arc<Shared>) {
         .ok();
     // Closed documents the worker has published findings for, to clear them when fixed.
     let mut shown_closed: HashSet<PathBuf> = HashSet::new();
+    // What the last check of each open document kept, so that the next one judges again
+    // only the sections an edit touched (see `features::diagnostics`).
+    let mut analyses: Analyses = Analyses::default();
     loop {
         state.wake.notified().await;
         // Before the dirty documents: a document closed and opened again gets its new
@@ -83,25 +87,29 @@ pub async fn diagnostics(client: Client, state: Arc<Shared>) {
         let shown = shown_closed.clone();
         let worker_state = state.clone();
         let docs = state.settings().config.rules_url;
+        let mut kept = std::mem::take(&mut analyses);
         let work = move || {
             let mut closed = check_closed(&snapshot, &entity_changes, &closed_changes, &shown);
-            let (mut computed, failures) = check(&worker_state, &snapshot, dirty);
+            // Analyses of documents no longer open are dropped.
+            kept.retain(|path, _| snapshot.open.contains_key(path));
+            let (mut computed, failures) = check(&worker_state, &snapshot, dirty, &mut kept);
             for (_, _, diagnostics) in &mut closed {
                 convert::describe(diagnostics, docs.as_deref());
             }
             for checked in &mut computed {
                 convert::describe(&mut checked.diagnostics, docs.as_deref());
             }
-            ((computed, failures), closed)
+            ((computed, failures), closed, kept)
         };
         // `check` contains its own panics; `None` is only a runtime shutting down.
         let batch = match &background {
             Some(background) => background.run(work).await,
             None => tokio::task::spawn_blocking(work).await.ok(),
         };
-        let Some(((computed, failures), closed)) = batch else {
+        let Some(((computed, failures), closed, kept)) = batch else {
             continue;
         };
+        analyses = kept;
         for (path, uri, diagnostics) in closed {
             // Opened meanwhile: its own diagnostics win.
             if state.store().open.contains_key(&path) {
@@ -216,9 +224,17 @@ fn check_closed(
 /// The most closed articles the worker publishes findings for (see [`check_closed`]).
 const CLOSED_LIMIT: usize = 200;
 
-/// Checks `dirty` on `snapshot`; a panic in one document's check is logged and skips that
-/// document only.
-fn check(state: &Shared, snapshot: &Snapshot, dirty: Vec<PathBuf>) -> (Vec<Checked>, Vec<String>) {
+/// The last analysis of each open document.
+type Analyses = std::collections::HashMap<PathBuf, Analysis>;
+
+/// Checks `dirty` on `snapshot`, from the analyses kept of their last check; a panic in one
+/// document's check is logged and skips that document only (and forgets its analysis).
+fn check(
+    state: &Shared,
+    snapshot: &Snapshot,
+    dirty: Vec<PathBuf>,
+    analyses: &mut Analyses,
+) -> (Vec<Checked>, Vec<String>) {
     let mut computed = Vec::new();
     let mut failures = Vec::new();
     let mut dirty = dirty.into_iter();
@@ -234,19 +250,29 @@ fn check(state: &Shared, snapshot: &Snapshot, dirty: Vec<PathBuf>) -> (Vec<Check
         if ws.loading {
             continue;
         }
+        let previous = analyses.remove(&path);
         let result = catch_unwind(AssertUnwindSafe(|| {
             if state.test_hooks && ws.document(file).text.contains("newsmark-debug-panic") {
                 panic!("newsmark-debug-panic: a deliberate panic in a document's check");
             }
-            convert::diagnostics(ws, file, snapshot.encoding)
+            let (analysis, found) = diagnostics::check(previous.as_ref(), ws, file);
+            let doc = ws.document(file);
+            let converted = found
+                .into_iter()
+                .map(|d| convert::diagnostic(ws, doc, d, snapshot.encoding))
+                .collect();
+            (analysis, converted)
         }));
         match result {
-            Ok(diagnostics) => computed.push(Checked {
-                uri,
-                path,
-                version,
-                diagnostics,
-            }),
+            Ok((analysis, diagnostics)) => {
+                analyses.insert(path.clone(), analysis);
+                computed.push(Checked {
+                    uri,
+                    path,
+                    version,
+                    diagnostics,
+                })
+            }
             Err(payload) => {
                 let message = panic_message(payload.as_ref());
                 tracing::error!(

@@ -194,6 +194,7 @@ pub struct Diagnostic {
 }
 
 /// A finding before configuration and suppressions are applied.
+#[derive(Clone, Debug)]
 pub struct Finding {
     pub range: TextRange,
     pub message: String,
@@ -257,11 +258,22 @@ pub(crate) type NearIds<'a> = rustc_hash::FxHashMap<&'a str, (&'a str, Option<&'
 
 impl<'a> Context<'a> {
     pub fn new(ws: &'a Workspace, file: FileId) -> Context<'a> {
+        Context::for_document(ws, file, ws.document(file), prose_end(ws, file))
+    }
+
+    /// The rules' view of `doc` standing for `file` of `ws`: an incremental check hands the
+    /// rules of [`Rule::per_section`] a document holding only the sections an edit touched.
+    pub fn for_document(
+        ws: &'a Workspace,
+        file: FileId,
+        doc: &'a Document,
+        prose_end: usize,
+    ) -> Context<'a> {
         Context {
             ws,
             file,
-            doc: ws.document(file),
-            prose_end: prose_end(ws, file),
+            doc,
+            prose_end,
             attribution: OnceCell::new(),
             vague: OnceCell::new(),
             near_ids: OnceCell::new(),
@@ -335,20 +347,49 @@ pub fn prose_end(workspace: &Workspace, file: FileId) -> usize {
 /// Every diagnostic of one document, sorted by position.
 pub fn check(workspace: &Workspace, file: FileId) -> Vec<Diagnostic> {
     let cx = Context::new(workspace, file);
+    let findings = findings(&cx, |_| true);
+    finish(cx.doc, findings)
+}
+
+/// A finding of a rule at its severity, before suppression comments are applied.
+pub type RawFinding = (Rule, Severity, Finding);
+
+impl Rule {
+    /// Whether the rule's findings in a section (the blocks from one heading to the next)
+    /// depend on that section alone, besides the document's definitions: the attribution
+    /// analysis and vague phrases start afresh at every heading (a headline attributes
+    /// nothing to the prose after it). An incremental check runs these on the sections an
+    /// edit touched, and the others on the whole document.
+    pub fn per_section(self) -> bool {
+        matches!(
+            self.id(),
+            "unattributed-number" | "unattributed-quote" | "missing-source" | "vague-attribution"
+        )
+    }
+}
+
+/// The findings of the rules `which` selects (and the configuration leaves on) in `cx`'s
+/// document, in rule order, before suppression comments.
+pub fn findings(cx: &Context, which: impl Fn(Rule) -> bool) -> Vec<RawFinding> {
     let mut findings = Vec::new();
-    for rule in Rule::all() {
+    for rule in Rule::all().filter(|&rule| which(rule)) {
         // A rule that is off does not run at all.
-        if let Some(severity) = rule.severity(&workspace.config) {
+        if let Some(severity) = rule.severity(cx.config()) {
             let mut sink = Findings {
                 rule,
                 severity,
                 out: &mut findings,
             };
-            (rule.def().check)(&cx, &mut sink);
+            (rule.def().check)(cx, &mut sink);
         }
     }
+    findings
+}
 
-    let suppressed = shared::suppressions::Suppressions::new(cx.doc);
+/// The diagnostics of `doc` from its rules' findings: suppression comments applied, sorted by
+/// position (findings at one place keep their order within each rule).
+pub fn finish(doc: &Document, findings: impl IntoIterator<Item = RawFinding>) -> Vec<Diagnostic> {
+    let suppressed = shared::suppressions::Suppressions::new(doc);
     let mut out: Vec<Diagnostic> = findings
         .into_iter()
         .filter(|(rule, _, f)| !suppressed.covers(*rule, f.range.start))

@@ -271,6 +271,84 @@ async fn a_burst_of_edits_ends_where_a_fresh_open_does() {
     client.shutdown().await;
 }
 
+/// Each keystroke re-judges only the sections it touched: after every edit, waited for one by
+/// one, what is published equals a fresh open of the same text, message for message.
+#[tokio::test]
+async fn keystroke_diagnostics_equal_a_fresh_open_edit_by_edit() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    let mut model = String::from(
+        "# 40 die in Kursk\n\nThe SSU said 13 soldiers were held.\n\n## Talks\n\nOfficials said:\n\n- 12 tanks\n- 14 guns\n\n## Later\n\n\"We will not wait for them,\" she added. Sources said 40 died.\n",
+    );
+    client.open(&article, 1, &model).await;
+    // (where: the text just after the edit's start, bytes deleted, text inserted): blank
+    // lines that split and merge blocks and sections, a heading made and unmade, an
+    // introduction, a list item, a quote, the headline.
+    let edits: &[(&str, usize, &str)] = &[
+        ("SSU said", 0, "x"),
+        ("xSSU said", 1, ""),
+        ("soldiers", 0, "\n\n"),
+        ("\n\nsoldiers", 2, ""),
+        (":\n\n- 12", 1, "."),
+        (".\n\n- 12", 1, ":"),
+        ("12 tanks", 0, "@blinken said 9 "),
+        ("## Talks", 3, ""),
+        ("Talks", 0, "## "),
+        ("\"We will", 0, "> "),
+        ("> \"We will", 2, ""),
+        ("40 die", 2, "41"),
+        (" Sources said", 0, " [^s]"),
+        ("\n## Later", 1, ""),
+        ("\n## Later", 0, "\n"),
+    ];
+    // Line and column of a byte offset (the text is ASCII).
+    let position_at = |text: &str, at: usize| {
+        let line = text[..at].matches('\n').count();
+        let column = at - text[..at].rfind('\n').map_or(0, |k| k + 1);
+        position(line as u64, column as u64)
+    };
+    for (k, &(anchor, delete, insert)) in edits.iter().enumerate() {
+        let version = 2 + k as i64;
+        let at = model
+            .find(anchor)
+            .expect("each edit's anchor is in the text");
+        let range =
+            json!({"start": position_at(&model, at), "end": position_at(&model, at + delete)});
+        model.replace_range(at..at + delete, insert);
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": {"uri": article, "version": version},
+                    "contentChanges": [{"range": range, "text": insert}]
+                }),
+            )
+            .await;
+        let edited = client.diagnostics(&article, version).await;
+        let fresh = uri(&root.join(format!("fresh-{k}.news")));
+        client.open(&fresh, 1, &model).await;
+        let opened = client.diagnostics(&fresh, 1).await;
+        let messages = |d: &[Value]| {
+            d.iter()
+                .map(|d| (d["range"].clone(), d["code"].clone(), d["message"].clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            messages(&edited),
+            messages(&opened),
+            "after edit {k}: {model:?}"
+        );
+        client
+            .notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": fresh}}),
+            )
+            .await;
+    }
+    client.shutdown().await;
+}
+
 #[tokio::test]
 async fn hover_completion_definition_references_and_symbols() {
     let article_text = "# Visit\n\n@blinken met the SSU.[^s]\n\n[^s]: State Department briefing\n  by: @blinken\n  url: https://example.org\n  date: 2025-01-06\n";
