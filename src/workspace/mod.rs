@@ -620,15 +620,24 @@ impl Workspace {
             None => entity_signature(&document).is_empty(),
         };
         let id = existing.unwrap_or(FileId(self.documents.len() as u32));
-        // The assembled index holds the mention map too: dropped first, so that updating the
-        // map in place does not find it shared and copy it (9 MB over 10,000 articles, on
-        // every keystroke).
-        self.index = Arc::default();
-        self.update_mentions(
-            id,
-            old.as_ref().map(|d| d.syntax.mentions.as_slice()),
-            Some(&document.syntax.mentions),
-        );
+        // The index refers to mentions by their position in the document's list: when the
+        // ids in that list are the same (a keystroke in prose, the usual edit) and so are the
+        // entity definitions, nothing in it changes and it is kept whole.
+        let same_mentions = old.as_ref().is_some_and(|old| {
+            let (a, b) = (&old.syntax.mentions, &document.syntax.mentions);
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.id == b.id)
+        });
+        if !(same_entities && same_mentions) {
+            // The assembled index holds the mention map too: dropped first, so that updating
+            // the map in place does not find it shared and copy it (9 MB over 10,000
+            // articles, on every keystroke).
+            self.index = Arc::default();
+            self.update_mentions(
+                id,
+                old.as_ref().map(|d| d.syntax.mentions.as_slice()),
+                Some(&document.syntax.mentions),
+            );
+        }
         if !same_entities {
             self.definitions = Arc::default();
         }
