@@ -155,15 +155,19 @@ pub fn describe(diagnostics: &mut [Diagnostic], base: Option<&str>) {
     let Some(base) = base else {
         return;
     };
+    // Parsed once per rule, not once per diagnostic: a finding-dense article has thousands.
+    let links: Vec<(&str, Option<Uri>)> = rules::Rule::all()
+        .map(|rule| {
+            let href = format!("{base}#{}", rule.def().docs_anchor).parse::<Uri>();
+            (rule.id(), href.ok())
+        })
+        .collect();
     for d in diagnostics {
         let Some(NumberOrString::String(code)) = &d.code else {
             continue;
         };
-        let Some(rule) = rules::Rule::all().find(|r| r.id() == code) else {
-            continue;
-        };
-        if let Ok(href) = format!("{base}#{}", rule.def().docs_anchor).parse::<Uri>() {
-            d.code_description = Some(CodeDescription { href });
+        if let Some((_, Some(href))) = links.iter().find(|(id, _)| id == code) {
+            d.code_description = Some(CodeDescription { href: href.clone() });
         }
     }
 }
