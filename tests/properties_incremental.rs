@@ -68,6 +68,12 @@ const FRAGMENTS: &[&str] = &[
     "officials said:\n",
     "\t",
     "***\n",
+    "SSU ",
+    "Anna Nowak ",
+    "Ana Nowak ",
+    "Security Service of Ukrain ",
+    "[Anna Nowack](@x)",
+    "@ssuu ",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -137,6 +143,27 @@ fn article() -> impl Strategy<Value = String> {
     .prop_map(|v| v.concat())
 }
 
+/// Every mention and definition of the index by id, as (file path, index) pairs, sorted.
+fn references(ws: &newsmark::workspace::Workspace) -> Vec<(String, &'static str, String, usize)> {
+    let index = ws.index();
+    let path = |f| ws.document(f).path.display().to_string();
+    let mut out = Vec::new();
+    for (id, refs) in index.mentions.iter() {
+        out.extend(
+            refs.iter()
+                .map(|r| (id.clone(), "mention", path(r.file), r.index)),
+        );
+    }
+    for (id, refs) in index.definitions.iter() {
+        out.extend(
+            refs.iter()
+                .map(|r| (id.clone(), "definition", path(r.file), r.index)),
+        );
+    }
+    out.sort();
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -165,6 +192,11 @@ proptest! {
             let (next, incremental) = diagnostics::check(Some(&analysis), &ws, file);
             let fresh = rules::check(&ws, file);
             prop_assert_eq!(incremental, fresh, "after editing {:?} into {:?}", text, new);
+            // The index kept edit by edit: mentions and definitions by id, as a fresh one.
+            let mut fresh_ws = Workspace::new(PathBuf::from("."), Config::default());
+            fresh_ws.set_document(Document::new(PathBuf::from("entities.news"), REGISTRY.to_string()));
+            fresh_ws.set_document(Document::new(path.clone(), new.clone()));
+            prop_assert_eq!(references(&ws), references(&fresh_ws));
             analysis = next;
             text = new;
         }

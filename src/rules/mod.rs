@@ -262,7 +262,7 @@ impl<'a> Context<'a> {
     }
 
     /// The rules' view of `doc` standing for `file` of `ws`: an incremental check hands the
-    /// rules of [`Rule::per_section`] a document holding only the sections an edit touched.
+    /// rules of limited [`Reach`] a document holding only the sections an edit touched.
     pub fn for_document(
         ws: &'a Workspace,
         file: FileId,
@@ -354,17 +354,36 @@ pub fn check(workspace: &Workspace, file: FileId) -> Vec<Diagnostic> {
 /// A finding of a rule at its severity, before suppression comments are applied.
 pub type RawFinding = (Rule, Severity, Finding);
 
+/// How far the effect of an edit on a rule's findings reaches, for incremental checks
+/// (`features::diagnostics`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// The section edited (the blocks from one heading to the next), besides the document's
+    /// definitions: the attribution analysis and vague phrases start afresh at every heading
+    /// (a headline attributes nothing to the prose after it).
+    Section,
+    /// The block edited, given which entities the document mentions (the ids of its
+    /// mentions, in order): near misses of registry names.
+    Block,
+    /// The block edited and the names reported before it, given the ids mentioned:
+    /// unlinked-mention reports the first plain-text name of each entity not linked
+    /// anywhere in the document.
+    FirstName,
+    /// Anywhere: the rule reads the whole document (cheaply, or it must be run whole).
+    Document,
+}
+
 impl Rule {
-    /// Whether the rule's findings in a section (the blocks from one heading to the next)
-    /// depend on that section alone, besides the document's definitions: the attribution
-    /// analysis and vague phrases start afresh at every heading (a headline attributes
-    /// nothing to the prose after it). An incremental check runs these on the sections an
-    /// edit touched, and the others on the whole document.
-    pub fn per_section(self) -> bool {
-        matches!(
-            self.id(),
-            "unattributed-number" | "unattributed-quote" | "missing-source" | "vague-attribution"
-        )
+    pub fn reach(self) -> Reach {
+        match self.id() {
+            "unattributed-number"
+            | "unattributed-quote"
+            | "missing-source"
+            | "vague-attribution" => Reach::Section,
+            "near-miss-name" => Reach::Block,
+            "unlinked-mention" => Reach::FirstName,
+            _ => Reach::Document,
+        }
     }
 }
 
