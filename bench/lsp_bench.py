@@ -15,7 +15,8 @@ What it does, as an editor would (Python standard library only):
    drops the corpus files from the page cache).
 2. Resident memory (VmRSS) right after indexing against the workspace's bytes, and the CPU the
    server burns over 5 s of no traffic.
-3. Writes a ~5 KB and a ~1 MB article (bench/gen_corpus.py's own generator, fresh source ids)
+3. Writes a ~5 KB and a ~1 MB article (bench/gen_corpus.py's own generator, fresh source ids),
+   and the 1 MB one as finding-dense archive copy (citations and cues taken out)
    into CORPUS/bench-tmp/, then times didOpen -> publishDiagnostics (re-open after close),
    keystroke -> publishDiagnostics (one-character insert, then delete, version + 1, each waited
    for), and hover (on an `@id`) / completion (after typing `@e1`) latency on the 5 KB
@@ -50,8 +51,9 @@ TMP_NAME = "bench-tmp"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # Budgets (the issue's numbers).
-BUDGET_KEY_5KB_MS = 2.0
-BUDGET_KEY_1MB_MS = 20.0
+BUDGET_KEY_5KB_MS = 0.3  # issue 14
+BUDGET_KEY_1MB_MS = 3.0  # issue 14: the sparse article
+BUDGET_KEY_1MB_DENSE_MS = 15.0  # issue 14: about one finding per 140 bytes
 BUDGET_REQUEST_MS = 5.0
 BUDGET_INDEX_S = 2.0
 BUDGET_IDLE_CPU_S = 0.02  # "about zero": at most two clock ticks over the 5 s window
@@ -362,7 +364,28 @@ def make_articles(tmp):
         path = tmp / f"bench-{label}.news"
         path.write_text(text, encoding="utf-8")
         out[label] = path
+    dense = finding_dense(out["1MB"].read_text(encoding="utf-8"))
+    path = tmp / "bench-1MB-dense.news"
+    path.write_text(dense, encoding="utf-8")
+    out["1MB-dense"] = path
     return out
+
+
+def finding_dense(text):
+    """The 1 MB article as unannotated archive copy: its citations, claim spans' sources and
+    attribution cues taken out (the source definitions stay), so that nearly every number and
+    quotation is a finding (about one per 140 bytes)."""
+    sys.path.insert(0, str(BENCH_DIR))
+    try:
+        import gen_corpus
+    finally:
+        sys.path.pop(0)
+    body, sep, definitions = text.partition("\n[^")
+    body = re.sub(r"\[\^[A-Za-z0-9_-]+\]", "", body)
+    body = re.sub(r"\{\^[A-Za-z0-9_-]+ ", "{", body)
+    for cue in gen_corpus.CUES:
+        body = body.replace(" " + cue + " ", " ")
+    return body + sep + definitions
 
 
 # --------------------------------------------------------------------------------------------
@@ -645,6 +668,15 @@ def bench_newsmark(args, corpus, tmp, out, children):
     out["tokens_delta_1MB"] = stats(delta)
     close_doc(client, d1)
 
+    # The finding-dense 1 MB article: opens and keystrokes.
+    dd = docs["1MB-dense"]
+    opens, counts = measure_opens(client, dd, args.opens_1mb, args.timeout_1mb, True)
+    out["open_1MB-dense"] = stats(opens) | {"diagnostics": counts[-1]}
+    open_doc(client, dd, args.timeout_1mb, True)
+    keys = measure_keystrokes(client, dd, args.keystrokes_1mb, encoding, args.timeout_1mb, True)
+    out["keystroke_1MB-dense"] = stats(keys)
+    close_doc(client, dd)
+
     mem = proc_status(client.pid)
     out["memory_at_end"] = {"rss_bytes": mem.get("VmRSS"), "peak_rss_bytes": mem.get("VmHWM")}
     client.close()
@@ -703,7 +735,8 @@ def bench_rumdl(args, tmp, articles, out, children):
         settle(client, 0.3)
         for label, n_open, n_keys, timeout in (
                 ("5KB", args.opens, args.keystrokes, args.timeout),
-                ("1MB", args.opens_1mb, args.keystrokes_1mb, args.timeout_1mb)):
+                ("1MB", args.opens_1mb, args.keystrokes_1mb, args.timeout_1mb),
+                ("1MB-dense", args.opens_1mb, args.keystrokes_1mb, args.timeout_1mb)):
             d = docs[label]
             opens, counts = measure_opens(client, d, n_open, timeout, versioned)
             res[f"open_{label}"] = stats(opens) | {"diagnostics": counts[-1]}
@@ -752,17 +785,19 @@ def report(out):
         f"{idx:.3f} s", "",
         f"< {BUDGET_INDEX_S:g} s", idx < BUDGET_INDEX_S, "indexing")
     rss = out["memory_after_indexing"]["rss_bytes"]
-    mem_budget = 3 * ws["bytes"] + 50 * 1024 * 1024
+    mem_budget = ws["bytes"] + 50 * 1024 * 1024
     row("resident memory after indexing", f"{rss / 2**20:.0f} MiB", "",
-        f"< {mem_budget / 2**20:.0f} MiB (3 x ws + 50)", rss < mem_budget, "memory")
+        f"<= {mem_budget / 2**20:.0f} MiB (1 x ws + 50)", rss <= mem_budget, "memory")
     cpu = out["idle_cpu"]["cpu_seconds"]
     row(f"idle CPU over {out['idle_cpu']['seconds_window']:g} s", f"{cpu:.3f} s", "",
         f"<= {BUDGET_IDLE_CPU_S:g} s", cpu <= BUDGET_IDLE_CPU_S, "idle_cpu")
-    for label in ("5KB", "1MB"):
+    for label in ("5KB", "1MB", "1MB-dense"):
         kb = out["articles"][label]["bytes"]
         m, p = fmt_ms(out[f"open_{label}"])
-        row(f"didOpen -> diagnostics, {label} ({kb / 1024:.0f} KiB)", m, p)
-        budget = BUDGET_KEY_5KB_MS if label == "5KB" else BUDGET_KEY_1MB_MS
+        found = out[f"open_{label}"].get("diagnostics")
+        row(f"didOpen -> diagnostics, {label} ({kb / 1024:.0f} KiB, {found} diagnostics)", m, p)
+        budget = {"5KB": BUDGET_KEY_5KB_MS, "1MB": BUDGET_KEY_1MB_MS,
+                  "1MB-dense": BUDGET_KEY_1MB_DENSE_MS}[label]
         s = out[f"keystroke_{label}"]
         m, p = fmt_ms(s)
         row(f"keystroke -> diagnostics, {label} (n={s['n']})", m, p, f"p95 < {budget:g} ms",
@@ -790,7 +825,7 @@ def report(out):
         note = f"rumdl {r.get('version', '')}"
         if r.get("publishes_version") is False:
             note += " (publishes without a version: matched by the first publish after the change)"
-        for label in ("5KB", "1MB"):
+        for label in ("5KB", "1MB", "1MB-dense"):
             for kind, title in (("open", "didOpen -> diagnostics"), ("keystroke", "keystroke -> diagnostics")):
                 s = r.get(f"{kind}_{label}")
                 if s:
