@@ -375,6 +375,9 @@ pub struct Config {
     /// `[attribution] vague-patterns`: more phrases for vague-attribution (ignoring case).
     pub vague_patterns: Patterns,
     pub limits: Limits,
+    /// `cues` and `cue_patterns`, built into a matcher once: building it for every document
+    /// was most of the cost of checking an archive of short articles.
+    cue_matcher: std::sync::Arc<crate::prose::Cues>,
 }
 
 impl Default for Config {
@@ -406,6 +409,11 @@ impl std::fmt::Display for ConfigError {
 }
 
 impl Config {
+    /// The attribution cues (`cues` and `cue-patterns`), as one matcher.
+    pub fn cue_matcher(&self) -> &crate::prose::Cues {
+        &self.cue_matcher
+    }
+
     /// The level `[rules]` sets for the rule `id`, `None` when it keeps its default.
     pub fn level(&self, id: &str) -> Option<RuleLevel> {
         self.levels.get(id).copied()
@@ -476,6 +484,10 @@ impl Config {
             .cues
             .unwrap_or_else(|| DEFAULT_CUES.iter().map(|c| c.to_string()).collect());
         cues.extend(raw.attribution.extra_cues);
+        let cue_matcher = std::sync::Arc::new(
+            crate::prose::Cues::new(cues.iter().map(String::as_str))
+                .with_patterns(raw.attribution.cue_patterns.regexes()),
+        );
         Ok(Config {
             levels,
             numbers: raw.numbers,
@@ -485,6 +497,7 @@ impl Config {
             cue_patterns: raw.attribution.cue_patterns,
             vague_patterns: raw.attribution.vague_patterns,
             limits: raw.limits,
+            cue_matcher,
         })
     }
 }
