@@ -17,6 +17,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { codeLensMiddleware } from './codeLens';
+import { OPEN_PREVIEW_COMMAND, Preview } from './preview';
 import { DEFAULT_SERVER_PATH, errorMessage, isNotFoundError, resolveServerCommand } from './serverPath';
 import { ServerStatus } from './status';
 import { TraceOutputChannel } from './traceChannel';
@@ -51,6 +52,11 @@ class ServerManager {
 
   start(): Promise<void> {
     return this.enqueue(() => this.doStart());
+  }
+
+  /** The client, while there is one (the preview asks the server through it). */
+  current(): LanguageClient | undefined {
+    return this.client;
   }
 
   restart(): Promise<void> {
@@ -252,10 +258,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverManager = new ServerManager(log, trace, status);
   manager = serverManager;
 
+  const preview = new Preview(() => serverManager.current(), log);
+
   context.subscriptions.push(
     log,
     trace,
     status,
+    preview,
+    vscode.commands.registerCommand(OPEN_PREVIEW_COMMAND, (uri?: vscode.Uri) => {
+      // From the editor's title bar VS Code passes the document's URI; from the palette, nothing.
+      const editor = vscode.window.activeTextEditor;
+      const document =
+        uri instanceof vscode.Uri
+          ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())
+          : editor?.document;
+      if (document === undefined || document.languageId !== LANGUAGE_ID) {
+        void vscode.window.showInformationMessage('newsmark: open a newsmark article (.news) to preview it.');
+        return;
+      }
+      preview.open(document, editor?.document === document ? editor : undefined);
+    }),
     vscode.commands.registerCommand(RESTART_COMMAND, () => serverManager.restart()),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => log.show(true)),
     vscode.workspace.onDidChangeConfiguration((event) => {

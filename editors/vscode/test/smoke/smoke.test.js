@@ -108,7 +108,8 @@ test('the manifest: main exists, activation, contributions', () => {
     assert.ok(fs.existsSync(path.join(extensionDir, file)), `${file} is in the extension`);
   }
   assert.equal(manifest.contributes.grammars[0].scopeName, 'text.newsmark');
-  assert.deepEqual(manifest.contributes.commands.map((c) => c.command), ['newsmark.restartServer', 'newsmark.showOutput']);
+  assert.deepEqual(manifest.contributes.commands.map((c) => c.command), ['newsmark.restartServer', 'newsmark.showOutput', 'newsmark.openPreviewToSide']);
+  assert.ok(manifest.contributes.menus['editor/title'].some((m) => m.command === 'newsmark.openPreviewToSide' && m.when === 'editorLangId == newsmark'));
   const props = manifest.contributes.configuration.properties;
   assert.equal(props['newsmark.server.path'].default, 'newsmark');
   assert.deepEqual(props['newsmark.trace.server'].enum, ['off', 'messages', 'verbose']);
@@ -129,6 +130,7 @@ test('a missing binary: an error with a button to the install instructions, and 
     assert.deepEqual(fake.record.external, [INSTALL_URL]);
     assert.ok(fake.record.log.some((l) => l.startsWith('[error]') && l.includes('/nonexistent/bin/newsmark')), fake.record.log.join('\n'));
     assert.ok(fake.record.commands.has('newsmark.restartServer'));
+    assert.ok(fake.record.commands.has('newsmark.openPreviewToSide'));
     const item = statusItem();
     assert.equal(item.text, '$(error) newsmark');
     assert.ok(item.visible);
