@@ -535,6 +535,48 @@ step('rename of an entity changes the article and the registry', async () => {
   await until(async () => JSON.stringify(await problems()) === JSON.stringify(expected), 'the Problems panel after the rename');
 });
 
+step('newsmark: Open Preview to the Side shows the article as readers see it, follows unsaved edits and scrolls with the editor', async () => {
+  await openFile(ARTICLE);
+  await runCommand('newsmark: Open Preview to the Side');
+  // A webview is an iframe in an iframe; the page is the inner one.
+  const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  const body = frame.locator('body');
+  const text = async () => (await body.innerText({ timeout: 2000 }).catch(() => '')) ?? '';
+  await until(async () => (await text()).includes('North Korean soldiers captured'), 'the preview to show the headline', LONG);
+  assert.equal(await activeTab(), ARTICLE, 'the editor keeps the focus');
+  const shown = await text();
+  for (const syntax of ['[^', '](@', '{^', 'status=', '<!--']) {
+    assert.ok(!shown.includes(syntax), `annotation syntax ${syntax} in the preview`);
+  }
+  assert.doesNotMatch(shown, /(^|\s)@[a-z]/, 'a raw mention in the preview');
+  assert.match(shown, /Sources/);
+  await shot('preview');
+
+  // An edit, not saved, shows as it is typed.
+  const line = 37;
+  await goTo(line, read(ARTICLE).split('\n')[line - 1].length + 1);
+  await page.keyboard.type(' Unsaved preview words.', { delay: 20 });
+  await until(async () => (await text()).includes('Unsaved preview words.'), 'the preview to show the unsaved edit', 30_000);
+
+  // The editor at its last line: the page scrolls to its end; at its first, back to the top.
+  const scrollY = () => frame.locator('html').evaluate(() => window.scrollY);
+  await page.keyboard.press('Control+End');
+  await until(async () => (await scrollY()) > 0, 'the preview to scroll down with the editor', 10_000);
+  await page.keyboard.press('Control+Home');
+  await until(async () => (await scrollY()) === 0, 'the preview to scroll back to the top', 10_000);
+
+  // Leave the article as it was, and close the preview.
+  for (let i = 0; i < 40 && (await page.locator('.tabs-container .tab.dirty').count()) > 0; i++) {
+    await page.keyboard.press('Control+Z');
+    await page.waitForTimeout(50);
+  }
+  assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'undo restores the article');
+  await page.locator('.tabs-container .tab', { hasText: 'Preview kursk-pows.news' }).first().click();
+  await page.keyboard.press('Control+W');
+  await until(async () => (await page.locator('.tabs-container .tab', { hasText: 'Preview' }).count()) === 0, 'the preview to close', 10_000);
+  await openFile(ARTICLE);
+});
+
 step('newsmark: Restart Server restarts it, and the status bar item follows', async () => {
   const before = (await page.evaluate(() => window.__newsmark.status)).length;
   await runCommand('newsmark: Restart Server');
