@@ -4,6 +4,7 @@ mod editors;
 mod harness;
 mod no_data_loss;
 mod panics;
+mod preview;
 
 use std::path::{Path, PathBuf};
 
