@@ -105,7 +105,9 @@ def article(rng, ids, target_bytes, index, dense=False):
            f"byline: Desk {index % 50}\ndesk: world\nstatus: review\n---\n\n# Report {index}\n"]
     size = len(out[0])
     paragraph = 0
-    while size < target_bytes - 900:
+    # The source definitions (about 900 bytes) end an annotated article; archive copy has
+    # none, so its prose runs on to the full size.
+    while size < target_bytes - (0 if dense else 900):
         paragraph += 1
         if paragraph % 12 == 0:
             heading = f"\n## Section {paragraph // 12}\n"

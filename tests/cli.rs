@@ -317,3 +317,46 @@ fn news_md_files_are_articles_too() {
         .collect();
     assert_eq!(found, [("a.news.md", "unattributed-number")]);
 }
+
+#[test]
+fn json_report_is_one_document_with_findings_errors_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.news",
+        "The unit lost 13 soldiers, @x said.\n\n\"We will keep working on this for ever,\" he said.\n",
+    );
+    write(dir.path(), "b.news", b"Caf\xe9\n");
+    let out = newsmark(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn sarif_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "entities.news",
+        "[@ssu]: Security Service\n  kind: org\n\n[@ssu]: SSU\n  kind: org\n",
+    );
+    write(
+        dir.path(),
+        "desk/a b.news",
+        "The unit lost 13 soldiers, @x said.\n",
+    );
+    let out = newsmark(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--rules-url",
+            "https://example.org/rules.md",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pretty = serde_json::to_string_pretty(&value["runs"][0]["results"]).unwrap();
+    assert_snapshot!(pretty);
+}

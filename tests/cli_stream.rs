@@ -210,7 +210,13 @@ fn the_streaming_check_finds_what_the_whole_workspace_check_finds() {
                 "{rule} fires in the corpus: {rules:?}"
             );
         }
-        for format in [Format::Human, Format::Json, Format::Github, Format::Sarif] {
+        for format in [
+            Format::Human,
+            Format::HumanPlain,
+            Format::Json,
+            Format::Github,
+            Format::Sarif,
+        ] {
             let expected = newsmark::cli::format_run(&whole, format);
             let (got, outcome) = streamed(paths, options(format));
             let got = String::from_utf8(got).unwrap();

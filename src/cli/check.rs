@@ -351,7 +351,7 @@ pub fn check(
         match format {
             Format::Json => out.write_all(output::JSON_START.as_bytes())?,
             Format::Sarif => output::sarif_start(out, &opts.rules_url)?,
-            Format::Human | Format::Github => {}
+            Format::Human | Format::HumanPlain | Format::Github => {}
         }
     }
     let mut any_item = false;
@@ -387,21 +387,22 @@ pub fn check(
             outcome.baseline.get_or_insert_default();
         }
         // First pass: the documents that define entities, kept whole; the rest dropped.
+        // (Boxed: a slot per file of the archive, nearly all empty.)
         let stdin = &plan.stdin;
-        let first: Vec<Result<Option<Document>, load::LoadError>> = plan
+        let first: Vec<Result<Option<Box<Document>>, Box<load::LoadError>>> = plan
             .universe
             .par_iter()
             .enumerate()
             .map(|(i, path)| {
                 let text = match stdin {
                     Some((at, text)) if *at == i => text.clone(),
-                    _ => load::read(path)?,
+                    _ => load::read(path).map_err(Box::new)?,
                 };
                 if !may_define_entities(&text) {
                     return Ok(None);
                 }
                 let doc = Document::new(path.clone(), text);
-                Ok(doc.defines_entities().then_some(doc))
+                Ok(doc.defines_entities().then(|| Box::new(doc)))
             })
             .collect();
         let mut base = Workspace::new(plan.root.clone(), plan.config.clone());
@@ -409,7 +410,7 @@ pub fn check(
         let mut unreadable = vec![false; plan.universe.len()];
         for (i, result) in first.into_iter().enumerate() {
             match result {
-                Ok(Some(doc)) => in_base[i] = Some(base.set_document(doc)),
+                Ok(Some(doc)) => in_base[i] = Some(base.set_document(*doc)),
                 Ok(None) => {}
                 Err(e) => {
                     unreadable[i] = true;
@@ -567,7 +568,7 @@ pub fn check(
         return Ok(outcome);
     }
     match format {
-        Format::Human => {}
+        Format::Human | Format::HumanPlain => {}
         Format::Json => output::json_end(
             out,
             any_item,

@@ -320,8 +320,16 @@ fn check_command(args: &CheckArgs) -> ExitCode {
         }
         None
     };
+    // Colour is decided once, as anstream would for stdout; a report without colour is
+    // written plain rather than styled and stripped.
+    let color = args.format == Format::Human
+        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let format = match args.format {
+        Format::Human if !color => Format::HumanPlain,
+        format => format,
+    };
     let options = check::Options {
-        format: args.format,
+        format,
         shard: args.shard,
         allow_empty: args.allow_empty,
         stdin,
@@ -339,7 +347,7 @@ fn check_command(args: &CheckArgs) -> ExitCode {
     let deny_warnings = args.deny.contains(&Deny::Warnings);
     // Only the human report has colour, so only it goes through anstream (which strips the
     // colour when stdout is not a terminal or NO_COLOR is set).
-    let result = if args.format == Format::Human {
+    let result = if color {
         let mut out = std::io::BufWriter::with_capacity(
             1 << 16,
             anstream::AutoStream::auto(std::io::stdout().lock()),
@@ -352,6 +360,7 @@ fn check_command(args: &CheckArgs) -> ExitCode {
             if args.write_baseline.is_none() {
                 output::human_summary(
                     &mut out,
+                    true,
                     &outcome.counts,
                     outcome.files,
                     outcome.problems.len(),
@@ -368,6 +377,17 @@ fn check_command(args: &CheckArgs) -> ExitCode {
             // The report carries the problems; stderr says them too, for a person watching.
             for problem in &outcome.problems {
                 print_error(&mut stderr, &problem.message);
+            }
+            if format == Format::HumanPlain && args.write_baseline.is_none() {
+                output::human_summary(
+                    &mut out,
+                    false,
+                    &outcome.counts,
+                    outcome.files,
+                    outcome.problems.len(),
+                    outcome.baseline,
+                )?;
+                out.flush()?;
             }
             Ok(outcome)
         })
