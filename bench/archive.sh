@@ -49,7 +49,7 @@ measure() {
   echo "$best_t $best_m"
 }
 
-mb() { du -sm --apparent-size "$1" | cut -f1; }
+mb() { du -sb --apparent-size "$1" | awk '{printf "%.1f", $1 / 1e6}'; }
 
 report() {
   local label=$1 bytes_mb=$2; shift 2
