@@ -238,6 +238,8 @@ fn check_workspace(
             .documents()
             .map(|(id, doc)| (canonical(&doc.path), id))
             .collect();
+        // A workspace file that could not be read is reported once, not again as named.
+        let failed: HashSet<PathBuf> = unreadable.iter().map(|e| canonical(&e.path)).collect();
         let mut seen = HashSet::new();
         let mut targets = Vec::new();
         for path in checked {
@@ -250,7 +252,7 @@ fn check_workspace(
             };
             for path in found {
                 let key = canonical(&path);
-                if !seen.insert(key.clone()) {
+                if !seen.insert(key.clone()) || failed.contains(&key) {
                     continue;
                 }
                 match by_canonical.get(&key) {
