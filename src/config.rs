@@ -95,6 +95,10 @@ pub enum RuleLevel {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    /// A baseline written by `newsmark check --write-baseline`, relative to the workspace
+    /// root: its findings are not reported, by `check` or the server.
+    #[serde(default)]
+    baseline: Option<toml::Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<String, RuleLevel>,
     #[serde(default)]
@@ -378,6 +382,9 @@ pub struct Config {
     /// `cues` and `cue_patterns`, built into a matcher once: building it for every document
     /// was most of the cost of checking an archive of short articles.
     cue_matcher: std::sync::Arc<crate::prose::Cues>,
+    /// `baseline = "FILE"`: the baseline whose findings are not reported, relative to the
+    /// workspace root.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -444,6 +451,14 @@ impl Config {
         .into_iter()
         .try_for_each(|(patterns, key, ignore_case)| patterns.compile(text, key, ignore_case))
         .map_err(|(offset, message)| error_at(offset, message))?;
+        if let Some(baseline) = &raw.baseline
+            && baseline.get_ref().trim().is_empty()
+        {
+            return Err(error_at(
+                baseline.span().start,
+                "`baseline` names no file: write the path of a baseline written by `newsmark check --write-baseline`, or leave the key out".to_string(),
+            ));
+        }
         Config::from_raw(raw).map_err(|(key, message)| {
             // Point at the offending key inside `[rules]` when we can find it.
             let offset = text.find(&format!("\n{key}")).map_or(0, |at| at + 1);
@@ -498,6 +513,7 @@ impl Config {
             vague_patterns: raw.attribution.vague_patterns,
             limits: raw.limits,
             cue_matcher,
+            baseline: raw.baseline.map(|b| PathBuf::from(b.into_inner())),
         })
     }
 }
@@ -544,6 +560,20 @@ mod tests {
         let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();
         assert_eq!((err.line, err.column), (3, 1));
         assert!(err.message.contains("exempt-weeks"), "{}", err.message);
+
+        let text = "baseline = 3\n";
+        let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();
+        assert_eq!((err.line, err.column), (1, 12));
+        let text = "# adopted in 2026\nbaseline = \" \"\n";
+        let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 12));
+        assert!(err.message.contains("names no file"), "{}", err.message);
+        let text = "baseline = \"newsmark-baseline.json\"\n";
+        let config = Config::parse(text, Path::new("newsmark.toml")).unwrap();
+        assert_eq!(
+            config.baseline.as_deref(),
+            Some(Path::new("newsmark-baseline.json"))
+        );
 
         let text = "[rules]\n\nmissing-sauce = \"off\"\n";
         let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();

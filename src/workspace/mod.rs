@@ -123,6 +123,15 @@ impl Document {
     pub fn release_mask(&mut self) {
         self.mask = OnceLock::new();
     }
+
+    /// Whether the document defines an entity the index would hold (a valid `[@id]:`
+    /// definition): what makes it part of every other document's check.
+    pub fn defines_entities(&self) -> bool {
+        self.syntax
+            .definitions
+            .iter()
+            .any(|d| d.kind == DefinitionKind::Entity && d.has_valid_id())
+    }
 }
 
 /// Where an entity is defined.
@@ -684,6 +693,28 @@ impl Workspace {
         }
         if let Some(new) = new {
             add_mentions(map, file, new);
+        }
+    }
+
+    /// Adds `document`, which defines no entity, without touching the entity index: for a
+    /// checker that goes through an archive one article at a time against a workspace of the
+    /// documents that define entities (`newsmark check`). The index's mention half then does
+    /// not list the article's mentions, which no rule's check reads from the index (the
+    /// CLI's tests compare this way of checking with a whole workspace's).
+    pub fn set_article_keeping_index(&mut self, document: Document) -> FileId {
+        debug_assert!(!document.defines_entities());
+        debug_assert!(!self.by_path.contains_key(&document.path));
+        let id = FileId(self.documents.len() as u32);
+        Arc::make_mut(&mut self.by_path).insert(document.path.clone(), id);
+        Arc::make_mut(&mut self.documents).push(Some(Arc::new(document)));
+        id
+    }
+
+    /// Takes out a document put in by [`Workspace::set_article_keeping_index`]; its id is
+    /// never handed out again.
+    pub fn forget_article(&mut self, id: FileId) {
+        if let Some(doc) = Arc::make_mut(&mut self.documents)[id.0 as usize].take() {
+            Arc::make_mut(&mut self.by_path).remove(&doc.path);
         }
     }
 

@@ -1,5 +1,6 @@
 //! End-to-end tests of `newsmark lsp`: framed JSON-RPC against the real server, in process.
 
+mod baseline;
 mod editors;
 mod harness;
 mod no_data_loss;
