@@ -93,7 +93,7 @@ function checkFindings(dir) {
   } catch (error) {
     out = error.stdout; // exit status 1 when there are errors; the JSON is there all the same
   }
-  return JSON.parse(out).map((f) => `${path.basename(f.file)}|${severityWord(f.severity)}|${f.line}:${f.column}|${f.message}`);
+  return JSON.parse(out).findings.map((f) => `${path.basename(f.file)}|${severityWord(f.severity)}|${f.line}:${f.column}|${f.message}`);
 }
 
 before(async () => {
