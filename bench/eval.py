@@ -174,7 +174,7 @@ def run_newsmark(binary):
     if done.returncode not in (0, 1):
         raise Trouble(f"newsmark exited with status {done.returncode}:\n{done.stderr.strip()}")
     try:
-        return json.loads(done.stdout)
+        return json.loads(done.stdout)["findings"]
     except json.JSONDecodeError as e:
         raise Trouble(f"newsmark's output is not JSON ({e}):\n{done.stdout[:500]}") from e
 

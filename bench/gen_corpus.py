@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """Generates a benchmark corpus of news-like annotated articles.
 
-    python3 bench/gen_corpus.py OUT_DIR [--files 10000] [--single-mb 10]
+    python3 bench/gen_corpus.py OUT_DIR [--files 10000] [--single-mb 10] [--dense]
 
 Writes OUT_DIR/corpus/ (registry files plus FILES articles of about 10.5 KB each, so 10,000
 files make a little over 100 MB) and OUT_DIR/single/single.news (one article of SINGLE_MB
 megabytes with its own entity definitions, alone in its directory so it is its own workspace). Deterministic: the same arguments give the same bytes.
+
+--dense writes an archive of unannotated copy instead: the same prose without citations,
+source definitions or claim-span sources, so that most numbers and quotations are findings
+(about one per 140 bytes), as in a newsroom's archive before adoption.
 """
 
 import argparse
 import os
 import random
+import re
 
 FIRST = ["Anna", "Oleh", "Maria", "Jan", "Kim", "Lee", "Artur", "Sofia", "Ivan", "Chen",
          "Olena", "Pavel", "Marta", "Yuki", "Omar", "Lena", "Tomas", "Iryna", "Dmytro", "Ewa"]
@@ -85,23 +90,38 @@ def sentence(rng, ids, sources):
     return f"The {rng.choice(ORGS)} and @{eid} discussed {topic} for the {rng.randint(2, 9)}th time this year."
 
 
-def article(rng, ids, target_bytes, index):
+CITATION = re.compile(r"\[\^[^\]]*\]")
+SPAN_SOURCE = re.compile(r"\{\^\S+ ")
+
+
+def unannotated(text):
+    """The sentence as archive copy has it: no citation, no source on a claim span."""
+    return SPAN_SOURCE.sub("{", CITATION.sub("", text))
+
+
+def article(rng, ids, target_bytes, index, dense=False):
     sources = [f"s{index}-{k}" for k in range(6)]
     out = [f"---\ntitle: Report {index} on {rng.choice(TOPICS)}\ndate: 2025-01-{(index % 28) + 1:02d}\n"
            f"byline: Desk {index % 50}\ndesk: world\nstatus: review\n---\n\n# Report {index}\n"]
     size = len(out[0])
     paragraph = 0
-    while size < target_bytes - 900:
+    # The source definitions (about 900 bytes) end an annotated article; archive copy has
+    # none, so its prose runs on to the full size.
+    while size < target_bytes - (0 if dense else 900):
         paragraph += 1
         if paragraph % 12 == 0:
             heading = f"\n## Section {paragraph // 12}\n"
             out.append(heading)
             size += len(heading)
         para = " ".join(sentence(rng, ids, sources) for _ in range(rng.randint(3, 6)))
+        if dense:
+            para = unannotated(para)
         out.append("\n" + para + "\n")
         size += len(para) + 2
     for k, src in enumerate(sources):
         by = rng.choice(ids)
+        if dense:
+            continue
         out.append(f"\n[^{src}]: Source {k} of report {index}\n  by: @{by}\n"
                    f"  url: https://example.org/{src}\n  date: 2025-01-{k + 1:02d}\n  kind: official\n")
     return "".join(out)
@@ -113,6 +133,8 @@ def main():
     parser.add_argument("--files", type=int, default=10000)
     parser.add_argument("--single-mb", type=float, default=10)
     parser.add_argument("--file-kb", type=float, default=10.5)
+    parser.add_argument("--dense", action="store_true",
+                        help="unannotated archive copy: most numbers and quotations are findings")
     args = parser.parse_args()
 
     rng = random.Random(20250112)
@@ -138,12 +160,12 @@ def main():
     for i in range(args.files):
         d = os.path.join(corpus, f"desk{i % 100:02d}")
         os.makedirs(d, exist_ok=True)
-        text = article(rng, ids, int(args.file_kb * 1024), i)
+        text = article(rng, ids, int(args.file_kb * 1024), i, args.dense)
         with open(os.path.join(d, f"article-{i:05d}.news"), "w", encoding="utf-8") as f:
             f.write(text)
         total += len(text.encode())
 
-    single = registry_text(entities[:200]) + "\n" + article(rng, ids[:200], int(args.single_mb * 1024 * 1024), 0)
+    single = registry_text(entities[:200]) + "\n" + article(rng, ids[:200], int(args.single_mb * 1024 * 1024), 0, args.dense)
     os.makedirs(os.path.join(args.out, "single"), exist_ok=True)
     single_path = os.path.join(args.out, "single", "single.news")
     with open(single_path, "w", encoding="utf-8") as f:

@@ -1318,7 +1318,7 @@ def compare_diagnostics(s, server_exe, copy):
     if proc.returncode not in (0, 1):
         raise StepFailure(f"newsmark check exited with {proc.returncode}: "
                           f"{proc.stderr.decode(errors='replace')[-2000:]}")
-    items = json.loads(proc.stdout)
+    items = json.loads(proc.stdout)["findings"]
     cli = collections.defaultdict(collections.Counter)
     for it in items:
         key = str(Path(it["file"]).resolve())

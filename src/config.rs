@@ -95,6 +95,10 @@ pub enum RuleLevel {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    /// A baseline written by `newsmark check --write-baseline`, relative to the workspace
+    /// root: its findings are not reported, by `check` or the server.
+    #[serde(default)]
+    baseline: Option<toml::Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<String, RuleLevel>,
     #[serde(default)]
@@ -375,6 +379,12 @@ pub struct Config {
     /// `[attribution] vague-patterns`: more phrases for vague-attribution (ignoring case).
     pub vague_patterns: Patterns,
     pub limits: Limits,
+    /// `cues` and `cue_patterns`, built into a matcher once: building it for every document
+    /// was most of the cost of checking an archive of short articles.
+    cue_matcher: std::sync::Arc<crate::prose::Cues>,
+    /// `baseline = "FILE"`: the baseline whose findings are not reported, relative to the
+    /// workspace root.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -406,6 +416,11 @@ impl std::fmt::Display for ConfigError {
 }
 
 impl Config {
+    /// The attribution cues (`cues` and `cue-patterns`), as one matcher.
+    pub fn cue_matcher(&self) -> &crate::prose::Cues {
+        &self.cue_matcher
+    }
+
     /// The level `[rules]` sets for the rule `id`, `None` when it keeps its default.
     pub fn level(&self, id: &str) -> Option<RuleLevel> {
         self.levels.get(id).copied()
@@ -436,6 +451,14 @@ impl Config {
         .into_iter()
         .try_for_each(|(patterns, key, ignore_case)| patterns.compile(text, key, ignore_case))
         .map_err(|(offset, message)| error_at(offset, message))?;
+        if let Some(baseline) = &raw.baseline
+            && baseline.get_ref().trim().is_empty()
+        {
+            return Err(error_at(
+                baseline.span().start,
+                "`baseline` names no file: write the path of a baseline written by `newsmark check --write-baseline`, or leave the key out".to_string(),
+            ));
+        }
         Config::from_raw(raw).map_err(|(key, message)| {
             // Point at the offending key inside `[rules]` when we can find it.
             let offset = text.find(&format!("\n{key}")).map_or(0, |at| at + 1);
@@ -476,6 +499,10 @@ impl Config {
             .cues
             .unwrap_or_else(|| DEFAULT_CUES.iter().map(|c| c.to_string()).collect());
         cues.extend(raw.attribution.extra_cues);
+        let cue_matcher = std::sync::Arc::new(
+            crate::prose::Cues::new(cues.iter().map(String::as_str))
+                .with_patterns(raw.attribution.cue_patterns.regexes()),
+        );
         Ok(Config {
             levels,
             numbers: raw.numbers,
@@ -485,6 +512,8 @@ impl Config {
             cue_patterns: raw.attribution.cue_patterns,
             vague_patterns: raw.attribution.vague_patterns,
             limits: raw.limits,
+            cue_matcher,
+            baseline: raw.baseline.map(|b| PathBuf::from(b.into_inner())),
         })
     }
 }
@@ -531,6 +560,20 @@ mod tests {
         let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();
         assert_eq!((err.line, err.column), (3, 1));
         assert!(err.message.contains("exempt-weeks"), "{}", err.message);
+
+        let text = "baseline = 3\n";
+        let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();
+        assert_eq!((err.line, err.column), (1, 12));
+        let text = "# adopted in 2026\nbaseline = \" \"\n";
+        let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 12));
+        assert!(err.message.contains("names no file"), "{}", err.message);
+        let text = "baseline = \"newsmark-baseline.json\"\n";
+        let config = Config::parse(text, Path::new("newsmark.toml")).unwrap();
+        assert_eq!(
+            config.baseline.as_deref(),
+            Some(Path::new("newsmark-baseline.json"))
+        );
 
         let text = "[rules]\n\nmissing-sauce = \"off\"\n";
         let err = Config::parse(text, Path::new("newsmark.toml")).unwrap_err();

@@ -47,7 +47,7 @@ fn json_has_exactly_the_documented_keys_and_counts_columns_in_characters() {
     let out = newsmark(dir.path(), &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let items = json.as_array().unwrap();
+    let items = json["findings"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     let item = items[0].as_object().unwrap();
     let mut keys: Vec<&str> = item.keys().map(String::as_str).collect();
@@ -90,8 +90,8 @@ fn every_severity_is_in_json_and_hints_do_not_fail_the_check() {
     let out = newsmark(dir.path(), &["check", ".", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json[0]["severity"], "hint");
-    assert_eq!(json[0]["rule"], "unlinked-mention");
+    assert_eq!(json["findings"][0]["severity"], "hint");
+    assert_eq!(json["findings"][0]["rule"], "unlinked-mention");
 }
 
 #[test]
@@ -193,15 +193,15 @@ fn the_workspace_root_is_the_nearest_newsmark_toml() {
         &["check", "world/a.news", "--format", "json"],
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rules: Vec<&str> = json
+    let rules: Vec<&str> = json["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|d| d["rule"].as_str().unwrap())
         .collect();
     assert_eq!(rules, ["unattributed-number"]);
-    assert_eq!(json[0]["severity"], "error");
-    assert_eq!(json[0]["file"], "world/a.news");
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert_eq!(json["findings"][0]["file"], "world/a.news");
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -231,7 +231,7 @@ fn a_loose_file_without_a_config_sees_only_its_own_directory() {
     // walk must not go down a home directory, or `/`).
     let out = newsmark(dir.path(), &["check", "a.news", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let messages: Vec<&str> = json
+    let messages: Vec<&str> = json["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -309,11 +309,54 @@ fn news_md_files_are_articles_too() {
     write(dir.path(), "notes.md", "@nobody lost 14 soldiers.\n");
     let out = newsmark(dir.path(), &["check", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let found: Vec<(&str, &str)> = json
+    let found: Vec<(&str, &str)> = json["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|d| (d["file"].as_str().unwrap(), d["rule"].as_str().unwrap()))
         .collect();
     assert_eq!(found, [("a.news.md", "unattributed-number")]);
+}
+
+#[test]
+fn json_report_is_one_document_with_findings_errors_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.news",
+        "The unit lost 13 soldiers, @x said.\n\n\"We will keep working on this for ever,\" he said.\n",
+    );
+    write(dir.path(), "b.news", b"Caf\xe9\n");
+    let out = newsmark(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn sarif_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "entities.news",
+        "[@ssu]: Security Service\n  kind: org\n\n[@ssu]: SSU\n  kind: org\n",
+    );
+    write(
+        dir.path(),
+        "desk/a b.news",
+        "The unit lost 13 soldiers, @x said.\n",
+    );
+    let out = newsmark(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--rules-url",
+            "https://example.org/rules.md",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pretty = serde_json::to_string_pretty(&value["runs"][0]["results"]).unwrap();
+    assert_snapshot!(pretty);
 }

@@ -433,6 +433,92 @@ super-project, not the root the server uses."
   (when (boundp 'eglot-server-programs)
     (add-to-list 'eglot-server-programs '(newsmark-mode . newsmark-eglot-contact))))
 
+;;;; Preview
+
+(declare-function eglot-current-server "eglot" ())
+(declare-function eglot--TextDocumentIdentifier "eglot" ())
+(declare-function eglot--signal-textDocument/didChange "eglot" ())
+(declare-function jsonrpc-request "jsonrpc" (connection method params &rest args))
+(declare-function jsonrpc-async-request "jsonrpc" (connection method params &rest args))
+
+(defcustom newsmark-preview-delay 0.5
+  "Seconds after the last edit before the preview file is rewritten.
+nil: rewrite it only when `newsmark-preview' is run again."
+  :type '(choice (number :tag "Seconds") (const :tag "Never" nil))
+  :group 'newsmark)
+
+(defvar-local newsmark--preview-file nil
+  "The file this buffer's preview is written to, kept for the session.")
+(defvar-local newsmark--preview-timer nil)
+
+(defun newsmark--preview-params ()
+  "The `workspace/executeCommand' parameters that render this buffer."
+  (list :command "newsmark.render"
+        :arguments (vector (list :uri (plist-get (eglot--TextDocumentIdentifier) :uri)
+                                 :format "html"))))
+
+(defun newsmark--preview-write (result)
+  "Write the page of RESULT (the server's answer) to this buffer's preview file."
+  (let ((text (plist-get result :text)))
+    (unless (stringp text) (error "newsmark: the server sent no page"))
+    (unless newsmark--preview-file
+      (setq newsmark--preview-file
+            (make-temp-file (concat "newsmark-"
+                                    (file-name-base (or buffer-file-name (buffer-name)))
+                                    "-")
+                            nil ".html")))
+    (let ((coding-system-for-write 'utf-8-unix))
+      (write-region text nil newsmark--preview-file nil 'silent))
+    newsmark--preview-file))
+
+(defun newsmark--preview-refresh (buffer)
+  "Render BUFFER again and rewrite its preview file, without waiting."
+  (when (buffer-live-p buffer)
+    (with-current-buffer buffer
+      (setq newsmark--preview-timer nil)
+      (when-let* ((server (eglot-current-server)))
+        (eglot--signal-textDocument/didChange)
+        (jsonrpc-async-request
+         server :workspace/executeCommand (newsmark--preview-params)
+         :success-fn (lambda (result)
+                       (when (buffer-live-p buffer)
+                         (with-current-buffer buffer
+                           (newsmark--preview-write result))))
+         :error-fn (lambda (err)
+                     (message "newsmark: preview failed: %s" (plist-get err :message))))))))
+
+(defun newsmark--preview-schedule (&rest _)
+  "Rewrite the preview once edits pause for `newsmark-preview-delay' seconds."
+  (when newsmark-preview-delay
+    (when (timerp newsmark--preview-timer)
+      (cancel-timer newsmark--preview-timer))
+    ;; A plain timer restarted by each edit, not an idle timer: the page follows a burst of
+    ;; typing once it pauses, even while Emacs is busy elsewhere.
+    (setq newsmark--preview-timer
+          (run-with-timer newsmark-preview-delay nil
+                          #'newsmark--preview-refresh (current-buffer)))))
+
+;;;###autoload
+(defun newsmark-preview ()
+  "Render this article to HTML as readers will see it, and open it in a browser.
+The language server renders the buffer as it is, unsaved edits included
+\(the `newsmark.render' command); the page is written to a temporary file
+and opened with `browse-url-of-file'.  Edits then rewrite the same file
+\(see `newsmark-preview-delay'): reload the page to see them.  The page runs
+no script: its Content-Security-Policy forbids it."
+  (interactive)
+  (require 'eglot)
+  (let ((server (or (eglot-current-server)
+                    (user-error "newsmark: no language server for this buffer (M-x eglot)"))))
+    ;; eglot sends edits after a pause; the server must render what is on screen.
+    (eglot--signal-textDocument/didChange)
+    (let* ((result (jsonrpc-request server :workspace/executeCommand
+                                    (newsmark--preview-params)))
+           (file (newsmark--preview-write result)))
+      (add-hook 'after-change-functions #'newsmark--preview-schedule nil t)
+      (browse-url-of-file file)
+      file)))
+
 ;;;; The mode
 
 ;;;###autoload

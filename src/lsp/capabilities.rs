@@ -168,6 +168,11 @@ fn roots_from(params: &InitializeParams) -> Vec<PathBuf> {
     params.root_uri.iter().map(convert::path_of).collect()
 }
 
+/// The commands `workspace/executeCommand` serves (`handlers::commands`): `newsmark.render`
+/// renders a document for an editor's preview.
+pub const RENDER_COMMAND: &str = "newsmark.render";
+pub const COMMANDS: [&str; 1] = [RENDER_COMMAND];
+
 pub fn server(encoding: Encoding, pull: bool) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(match encoding {
@@ -228,6 +233,10 @@ pub fn server(encoding: Encoding, pull: bool) -> ServerCapabilities {
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: COMMANDS.map(String::from).to_vec(),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
         diagnostic_provider: pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("newsmark".to_string()),

@@ -104,7 +104,7 @@ pub fn uri_of(path: &Path) -> Option<Uri> {
 
 pub fn diagnostics(ws: &Workspace, file: FileId, encoding: Encoding) -> Vec<Diagnostic> {
     let doc = ws.document(file);
-    rules::check(ws, file)
+    crate::baseline::check(ws, file)
         .into_iter()
         .map(|d| diagnostic(ws, doc, d, encoding))
         .collect()

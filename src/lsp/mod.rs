@@ -5,7 +5,7 @@
 //!
 //! - `server`: the `LanguageServer` impl; every method delegates to a handler.
 //! - `handlers/*`: one file per concern (sync, navigation, symbols, tokens, editing,
-//!   diagnostics, lifecycle, debug); edits applied in order, reads on snapshots.
+//!   diagnostics, commands, lifecycle, debug); edits applied in order, reads on snapshots.
 //! - `disk`: changes on disk, from the client's watchers and the server's own.
 //! - `indexing`: reading folders in the background; watchers; `newsmark.toml` reports.
 //! - `workers`: the diagnostics and refresh workers.

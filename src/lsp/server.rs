@@ -8,7 +8,9 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::context::Context;
-use super::handlers::{debug, diagnostics, editing, lifecycle, navigation, symbols, sync, tokens};
+use super::handlers::{
+    commands, debug, diagnostics, editing, lifecycle, navigation, symbols, sync, tokens,
+};
 use super::state::Shared;
 use super::workers;
 
@@ -183,6 +185,10 @@ impl LanguageServer for Backend {
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         editing::formatting(&self.cx, params).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        commands::execute(&self.cx, params).await
     }
 
     async fn diagnostic(

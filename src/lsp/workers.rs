@@ -207,7 +207,7 @@ fn check_closed(
         let diagnostics = match found {
             Some((ws, file)) => catch_unwind(AssertUnwindSafe(|| {
                 let doc = ws.document(file);
-                crate::rules::check(ws, file)
+                crate::baseline::check(ws, file)
                     .into_iter()
                     .filter(|d| d.rule.def().scope == crate::rules::Scope::Workspace)
                     .map(|d| convert::diagnostic(ws, doc, d, snapshot.encoding))

@@ -216,7 +216,8 @@ pub fn find(mask: &str, block: TextRange) -> Vec<NumberExpr> {
         end: block.end,
     };
     let mut out = Vec::new();
-    let mut scales = scale_words(mask, block)
+    let fragments = Fragments::find(mask, block);
+    let mut scales = scale_words(mask, block, &fragments)
         .into_iter()
         .filter(|&(start, end)| {
             let before = s.prev_char(start, block.start);
@@ -289,7 +290,7 @@ pub fn find(mask: &str, block: TextRange) -> Vec<NumberExpr> {
             (None, None) => break,
         }
     }
-    let in_words = word_numbers(&s, block);
+    let in_words = word_numbers(&s, block, &fragments);
     if !in_words.is_empty() {
         // Merged in text order; a word number inside a digit expression is not another one.
         for expr in in_words {
@@ -912,19 +913,60 @@ fn find_digit(bytes: &[u8]) -> Option<usize> {
         .map(|k| bytes.len() - tail.len() + k)
 }
 
+/// The word fragments that scale words and numbers in words are found by, all found in one
+/// pass over the block (a SIMD prefilter skips the text between candidates): a substring
+/// search per fragment per block cost more than the rest of the number scan.
+struct Fragments {
+    /// `(fragment, offset in the block)`, by fragment, then by offset.
+    hits: Vec<(usize, usize)>,
+}
+
+/// Scale words by a fragment that leaves out their first letter, so one case-sensitive search
+/// serves both `Hundreds` and `hundreds`; then the fragments of numbers in words (see
+/// [`word_numbers`]). No two of them can overlap in a word of English, so a search that
+/// reports each occurrence once, left to right, misses none.
+const FRAGMENTS: [&str; 13] = [
+    "undred", "housand", "illion", "ozen", "oubl", "ripl", "rebl", "uadrupl", "alv", "hird",
+    "uarter", "ifth", " in ",
+];
+/// Where the fragments of [`word_numbers`] start in [`FRAGMENTS`].
+const WORD_FRAGMENTS: usize = 4;
+
+impl Fragments {
+    fn find(mask: &str, block: TextRange) -> Fragments {
+        use aho_corasick::{AhoCorasick, MatchKind};
+        use std::sync::LazyLock;
+        static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(FRAGMENTS)
+                .expect("the number fragments build a matcher")
+        });
+        let haystack = &mask.as_bytes()[block.start..block.end];
+        let mut hits: Vec<(usize, usize)> = MATCHER
+            .find_iter(haystack)
+            .map(|m| (m.pattern().as_usize(), m.start()))
+            .collect();
+        hits.sort_unstable();
+        Fragments { hits }
+    }
+
+    /// The offsets (in the block) of fragment `k`, in order.
+    fn of(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+        let from = self.hits.partition_point(|&(f, _)| f < k);
+        self.hits[from..]
+            .iter()
+            .take_while(move |&&(f, _)| f == k)
+            .map(|&(_, at)| at)
+    }
+}
+
 /// Scale words (`hundred`, `Thousands`, `million` …) in `block`, in order, as `(start, end)`.
-/// Each word is found by a fragment that leaves out its first letter, so one case-sensitive
-/// SIMD substring search per fragment serves both `Hundreds` and `hundreds`.
-fn scale_words(mask: &str, block: TextRange) -> Vec<(usize, usize)> {
-    use memchr::memmem::Finder;
-    use std::sync::LazyLock;
-    static FRAGMENTS: LazyLock<[Finder<'static>; 4]> = LazyLock::new(|| {
-        ["undred", "housand", "illion", "ozen"].map(|f| Finder::new(f.as_bytes()))
-    });
+fn scale_words(mask: &str, block: TextRange, fragments: &Fragments) -> Vec<(usize, usize)> {
     let haystack = &mask.as_bytes()[block.start..block.end];
     let mut found = Vec::new();
-    for finder in FRAGMENTS.iter() {
-        for at in finder.find_iter(haystack) {
+    for k in 0..WORD_FRAGMENTS {
+        for at in fragments.of(k) {
             // Back up over the word's first letter(s): `m`/`b`/`tr` before `illion`.
             let mut start = at;
             while start > 0 && haystack[start - 1].is_ascii_alphabetic() && at - start < 2 {
@@ -1285,17 +1327,8 @@ const SMALL_NUMBERS: &[&str] = &[
 ];
 
 /// Quantities in words (`doubled`, `two-thirds of`, `one in five`), found by fragments of their
-/// words so prose without them costs one SIMD search per fragment.
-fn word_numbers(s: &Scanner, block: TextRange) -> Vec<NumberExpr> {
-    use memchr::memmem::Finder;
-    use std::sync::LazyLock;
-    static FRAGMENTS: LazyLock<[Finder<'static>; 9]> = LazyLock::new(|| {
-        [
-            "oubl", "ripl", "rebl", "uadrupl", "alv", "hird", "uarter", "ifth", " in ",
-        ]
-        .map(|f| Finder::new(f.as_bytes()))
-    });
-    let bytes = &s.bytes[block.start..block.end];
+/// words (see [`Fragments`]), so prose without them is not read word by word.
+fn word_numbers(s: &Scanner, block: TextRange, fragments: &Fragments) -> Vec<NumberExpr> {
     let mut out = Vec::new();
     let word_at = |at: usize| {
         let mut start = at;
@@ -1317,8 +1350,8 @@ fn word_numbers(s: &Scanner, block: TextRange) -> Vec<NumberExpr> {
     let lower = |w: (usize, usize)| s.word(w).to_ascii_lowercase();
     // The last fragment, ` in `, finds proportions (`one in five`); the others find words.
     let proportion = FRAGMENTS.len() - 1;
-    for (k, finder) in FRAGMENTS.iter().enumerate() {
-        for found in finder.find_iter(bytes) {
+    for k in WORD_FRAGMENTS..FRAGMENTS.len() {
+        for found in fragments.of(k) {
             let at = block.start + found;
             if k == proportion {
                 // `one in five`: a small number, `in`, a number of two to ten.

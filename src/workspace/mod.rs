@@ -160,6 +160,15 @@ impl Document {
     pub fn release_mask(&mut self) {
         self.mask = OnceLock::new();
     }
+
+    /// Whether the document defines an entity the index would hold (a valid `[@id]:`
+    /// definition): what makes it part of every other document's check.
+    pub fn defines_entities(&self) -> bool {
+        self.syntax
+            .definitions
+            .iter()
+            .any(|d| d.kind == DefinitionKind::Entity && d.has_valid_id())
+    }
 }
 
 /// Where an entity is defined.
@@ -318,6 +327,12 @@ fn build_mentions(docs: &[(FileId, &Document)]) -> Mentions {
 
 impl Definitions {
     fn build(docs: &[(FileId, &Document)]) -> Definitions {
+        Definitions::build_chunked(docs, NAMES_PER_MATCHER)
+    }
+
+    /// `build`, with automata of at most `per_matcher` names (tests compare the one-automaton
+    /// search with the anchored walk over several).
+    fn build_chunked(docs: &[(FileId, &Document)], per_matcher: usize) -> Definitions {
         let mut definitions: FxHashMap<String, Vec<DefinitionRef>> = FxHashMap::default();
         let mut names: FxHashMap<String, Vec<String>> = FxHashMap::default();
         let mut completion_keys = Vec::new();
@@ -377,26 +392,31 @@ impl Definitions {
         // attempt per automaton at each word that may start a name. Up to that many names
         // (any newsroom's registry) there is one automaton, a DFA: a few table lookups per
         // attempt.
-        let kind = if patterns.len() <= NAMES_PER_MATCHER {
+        let kind = if patterns.len() <= per_matcher {
             AhoCorasickKind::DFA
         } else {
             AhoCorasickKind::ContiguousNFA
         };
         let names: Vec<(usize, AhoCorasick)> = patterns
-            .par_chunks(NAMES_PER_MATCHER)
+            .par_chunks(per_matcher)
             .enumerate()
             .map(|(chunk, names)| {
+                // One automaton searches unanchored, with a prefilter, skipping the text
+                // between candidates in a SIMD scan; several are tried anchored at each word
+                // start instead (see `find_names`), where a prefilter is never consulted.
+                let single = patterns.len() <= per_matcher;
                 let matcher = AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
-                    // Searches start only at word starts (see `find_names`), so the
-                    // automaton is anchored.
-                    .start_kind(StartKind::Anchored)
-                    // An anchored search never consults a prefilter: building one is wasted.
-                    .prefilter(false)
+                    .start_kind(if single {
+                        StartKind::Unanchored
+                    } else {
+                        StartKind::Anchored
+                    })
+                    .prefilter(single)
                     .kind(Some(kind))
                     .build(names.iter().map(|(name, _)| name))
                     .expect("entity names always build a matcher");
-                (chunk * NAMES_PER_MATCHER, matcher)
+                (chunk * per_matcher, matcher)
             })
             .collect();
         let mut name_starts = NameStarts::default();
@@ -470,6 +490,31 @@ impl EntityIndex {
         let bytes = text.as_bytes();
         let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let mut out = Vec::new();
+        if let [(_, matcher)] = self.names.names.as_slice() {
+            // The leftmost-longest match from `at` is the longest name at the first place
+            // any name starts: what the anchored walk below finds at that place, if it is a
+            // word start. Elsewhere it is rejected and the search goes on one character on.
+            let mut at = range.start;
+            while at < range.end {
+                let Some(m) = matcher.find(Input::new(text).span(at..range.end)) else {
+                    break;
+                };
+                let (start, end) = (m.start(), m.end());
+                if !is_word(text[..start].chars().next_back())
+                    && !is_word(text[end..].chars().next())
+                {
+                    out.push(NameMatch {
+                        start,
+                        end,
+                        entities: &self.names.patterns[m.pattern().as_usize()].1,
+                    });
+                    at = end;
+                } else {
+                    at = start + text[start..].chars().next().map_or(1, char::len_utf8);
+                }
+            }
+            return out;
+        }
         let mut i = range.start;
         // Whether the character before `i` is a letter or digit: a name only starts where a
         // word does. Carried along instead of decoded backwards at every position.
@@ -697,6 +742,28 @@ impl Workspace {
         }
     }
 
+    /// Adds `document`, which defines no entity, without touching the entity index: for a
+    /// checker that goes through an archive one article at a time against a workspace of the
+    /// documents that define entities (`newsmark check`). The index's mention half then does
+    /// not list the article's mentions, which no rule's check reads from the index (the
+    /// CLI's tests compare this way of checking with a whole workspace's).
+    pub fn set_article_keeping_index(&mut self, document: Document) -> FileId {
+        debug_assert!(!document.defines_entities());
+        debug_assert!(!self.by_path.contains_key(&document.path));
+        let id = FileId(self.documents.len() as u32);
+        Arc::make_mut(&mut self.by_path).insert(document.path.clone(), id);
+        Arc::make_mut(&mut self.documents).push(Some(Arc::new(document)));
+        id
+    }
+
+    /// Takes out a document put in by [`Workspace::set_article_keeping_index`]; its id is
+    /// never handed out again.
+    pub fn forget_article(&mut self, id: FileId) {
+        if let Some(doc) = Arc::make_mut(&mut self.documents)[id.0 as usize].take() {
+            Arc::make_mut(&mut self.by_path).remove(&doc.path);
+        }
+    }
+
     /// Number of documents in the workspace.
     pub fn len(&self) -> usize {
         self.by_path.len()
@@ -860,5 +927,40 @@ mod name_tests {
             .map(|m| &text[m.start..m.end])
             .collect();
         assert_eq!(found, ["#MeToo", "Kyiv"]);
+    }
+
+    proptest::proptest! {
+        /// The one-automaton search (unanchored, with a prefilter) finds exactly what the
+        /// anchored walk over word starts finds with several automata.
+        #[test]
+        fn one_automaton_finds_what_the_anchored_walk_does(
+            names in proptest::collection::vec("[AKé#][a-z]{0,3}( [AK][a-z]{0,2})?", 2..8),
+            text in "([AKaé#x]|[a-z]{1,3}|[ ,.'-]|Kyiv){0,40}",
+        ) {
+            let registry: String = names
+                .iter()
+                .enumerate()
+                .map(|(k, name)| format!("[@e{k}]: {name}\n  kind: place\n\n"))
+                .collect();
+            let doc = Document::new(PathBuf::from("e.news"), registry);
+            let docs = [(FileId(0), &doc)];
+            let one = EntityIndex::assemble(
+                Arc::new(Definitions::build_chunked(&docs, usize::MAX)),
+                Arc::new(build_mentions(&docs)),
+            );
+            let several = EntityIndex::assemble(
+                Arc::new(Definitions::build_chunked(&docs, 1)),
+                Arc::new(build_mentions(&docs)),
+            );
+            let range = TextRange::new(0, text.len());
+            let found = |index: &EntityIndex| -> Vec<(usize, usize, Vec<String>)> {
+                index
+                    .find_names(&text, range)
+                    .into_iter()
+                    .map(|m| (m.start, m.end, m.entities.to_vec()))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(found(&one), found(&several));
+        }
     }
 }

@@ -1,9 +1,11 @@
 //! End-to-end tests of `newsmark lsp`: framed JSON-RPC against the real server, in process.
 
+mod baseline;
 mod editors;
 mod harness;
 mod no_data_loss;
 mod panics;
+mod preview;
 
 use std::path::{Path, PathBuf};
 

@@ -284,6 +284,52 @@ current state) after `nm-timeout' seconds."
         (nm-wait (lambda () (format "diagnostics %S, have %S" want (nm-diagnostics)))
                  (lambda () (equal (nm-diagnostics) want)))))))
 
+;; M-x newsmark-preview: the server renders the buffer as it is (an unsaved
+;; edit included), the page goes to a file handed to `browse-url-of-file'
+;; (stubbed: no browser here), and a later edit rewrites that file.
+(nm-step "preview"
+  (unless nm-server-object (error "no server"))
+  (with-current-buffer nm-buffer
+    (let ((opened nil)
+          (newsmark-preview-delay 0.1)
+          (end (point-max)))
+      (unwind-protect
+          (cl-letf (((symbol-function 'browse-url-of-file)
+                     (lambda (file) (push file opened))))
+            (goto-char (point-max))
+            (insert "\nUnsaved preview words about @tuva.\n")
+            (newsmark-preview)
+            (unless (= (length opened) 1) (error "browse-url-of-file called %d times" (length opened)))
+            (let* ((file (car opened))
+                   (page (with-temp-buffer
+                           (insert-file-contents file)
+                           (buffer-string)))
+                   (visible (replace-regexp-in-string
+                             "<[^>]*>" ""
+                             (replace-regexp-in-string
+                              "<\\(script\\|style\\)[^>]*>\\(.\\|\n\\)*?</\\1>" "" page))))
+              (unless (string-suffix-p ".html" file) (error "not an .html file: %s" file))
+              (unless (string-prefix-p "<!DOCTYPE html>" page) (error "not a page: %s" (substring page 0 100)))
+              (unless (string-match-p "Unsaved preview words about" page)
+                (error "the unsaved edit is not in the page"))
+              (dolist (syntax '("[^" "](@" "{^" "status=" "<!--"))
+                (when (string-match-p (regexp-quote syntax) visible)
+                  (error "annotation syntax %s in the page" syntax)))
+              (when (string-match "@[[:alpha:]][[:alnum:]_-]*" visible)
+                (error "a raw mention in the page: %s" (match-string 0 visible)))
+              ;; Following the buffer: an edit rewrites the same file.
+              (goto-char (point-max))
+              (insert "\nA second unsaved paragraph.\n")
+              (nm-wait (lambda () "the preview file to hold the second edit")
+                       (lambda ()
+                         (with-temp-buffer
+                           (insert-file-contents file)
+                           (string-match-p "A second unsaved paragraph" (buffer-string)))))
+              (unless (= (length opened) 1) (error "the page was opened again"))))
+        (delete-region end (point-max))
+        (set-buffer-modified-p nil)
+        (eglot--signal-textDocument/didChange)))))
+
 (defun nm-write-as-git (file text)
   "Write TEXT to FILE as git does: a new file renamed over the old one."
   (let ((tmp (concat file ".lock")))

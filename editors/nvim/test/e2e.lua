@@ -714,6 +714,56 @@ step("closed article after a registry edit", function()
   assert(ok, err)
 end)
 
+-- :NewsmarkPreview renders the buffer as it is (an edit not saved included),
+-- writes the page and hands it to vim.ui.open (stubbed: no browser here); an
+-- edit then rewrites the same file.
+step("preview", function()
+  assert(client, "no client")
+  vim.api.nvim_set_current_buf(article_buf)
+  assert(vim.fn.exists(":NewsmarkPreview") == 2, "no :NewsmarkPreview command")
+  local opened = {}
+  local ui_open = vim.ui.open
+  vim.ui.open = function(path)
+    table.insert(opened, path)
+    return nil, nil
+  end
+  local ok, err = pcall(function()
+    local n = vim.api.nvim_buf_line_count(article_buf)
+    vim.api.nvim_buf_set_lines(article_buf, n, n, false, { "", "Unsaved preview words about @tuva." })
+    vim.cmd("NewsmarkPreview")
+    wait_for(function()
+      return "vim.ui.open to be called"
+    end, function()
+      return #opened == 1
+    end)
+    local path = opened[1]
+    assert(path:match("%.html$"), "not an .html file: " .. path)
+    local page = read_file(path)
+    assert(page:find("<!DOCTYPE html>", 1, true) == 1, "not a page: " .. page:sub(1, 200))
+    assert(page:find("Unsaved preview words about", 1, true), "the unsaved edit is not in the page")
+    -- What a reader sees: the page without its JSON-LD and style, tags stripped.
+    local visible = page:gsub("<script.-</script>", ""):gsub("<style.-</style>", ""):gsub("<[^>]*>", "")
+    for _, syntax in ipairs({ "[^", "](@", "{^", "status=", "<!--" }) do
+      assert(not visible:find(syntax, 1, true), "annotation syntax " .. syntax .. " in the page")
+    end
+    local mention = visible:match("@[%a][%w_-]*")
+    assert(not mention, "a raw mention in the page: " .. tostring(mention))
+    -- Following the buffer: another edit rewrites the same file, without opening it again.
+    n = vim.api.nvim_buf_line_count(article_buf)
+    vim.api.nvim_buf_set_lines(article_buf, n, n, false, { "", "A second unsaved paragraph." })
+    vim.api.nvim_exec_autocmds("TextChanged", { buffer = article_buf })
+    wait_for(function()
+      return "the preview file to be rewritten with the second edit"
+    end, function()
+      return read_file(path):find("A second unsaved paragraph.", 1, true) ~= nil
+    end)
+    assert(#opened == 1, "the page was opened again")
+  end)
+  vim.ui.open = ui_open
+  vim.cmd("silent! edit!")
+  assert(ok, err)
+end)
+
 -- No flash of false errors on start: in a workspace of 3,000 articles, the
 -- article opened first never shows an undefined-entity for an entity of the
 -- registry, not even while the folder is being read.

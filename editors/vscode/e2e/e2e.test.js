@@ -93,7 +93,7 @@ function checkFindings(dir) {
   } catch (error) {
     out = error.stdout; // exit status 1 when there are errors; the JSON is there all the same
   }
-  return JSON.parse(out).map((f) => `${path.basename(f.file)}|${severityWord(f.severity)}|${f.line}:${f.column}|${f.message}`);
+  return JSON.parse(out).findings.map((f) => `${path.basename(f.file)}|${severityWord(f.severity)}|${f.line}:${f.column}|${f.message}`);
 }
 
 before(async () => {
@@ -238,7 +238,9 @@ async function runCommand(title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  // The focused row, not just a row: until the list is filtered, the focus is on the most
+  // recently used command, which Enter would run instead.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
@@ -314,6 +316,25 @@ async function saveAll() {
 
 function read(file) {
   return fs.readFileSync(path.join(workspace, file), 'utf8');
+}
+
+/**
+ * The file once the workbench has saved it over `before`: the editor writes in place, so a read
+ * can catch it half written (it did, once: an article of fewer lines than it has); the content
+ * counts once two reads a moment apart agree.
+ */
+async function readSaved(file, before, what) {
+  let last;
+  return until(
+    async () => {
+      const now = read(file);
+      const settled = now !== before && now === last;
+      last = now;
+      return settled ? now : undefined;
+    },
+    what,
+    10_000,
+  );
 }
 
 async function shot(name) {
@@ -413,14 +434,17 @@ async function complete(line, typed, id) {
     const rows = await page.locator('.suggest-widget .monaco-list-row').evaluateAll((els) => els.map((r) => r.getAttribute('aria-label')));
     throw new Error(`no suggestion of ${id} after typing "${typed}": ${JSON.stringify(rows)}`);
   }
-  // The entity offered must be the one selected, so that Enter takes it.
-  const focused = await page.locator('.suggest-widget.visible .monaco-list-row.focused').first().getAttribute('aria-label');
-  assert.match(focused ?? '', new RegExp(id), `the first suggestion after "${typed}"`);
+  // The entity offered must be the one selected, so that Enter takes it. The row can show up a
+  // moment before the widget's focus moves to it (seen once after "@SBU": SSU listed, Seoul still
+  // focused, while the widget was updating), so the focus gets a moment to settle, as a writer's
+  // eye would before pressing Enter.
+  const focusedLabel = async () => (await page.locator('.suggest-widget.visible .monaco-list-row.focused').first().getAttribute('aria-label')) ?? '';
+  await until(async () => new RegExp(id).test(await focusedLabel()), `the suggestion of ${id} to be focused`, 3000).catch(() => undefined);
+  assert.match(await focusedLabel(), new RegExp(id), `the first suggestion after "${typed}"`);
   const before = read(ARTICLE);
   await page.keyboard.press('Enter');
   await page.keyboard.press('Control+S');
-  await until(async () => read(ARTICLE) !== before, 'the article saved', 10_000);
-  return read(ARTICLE).split('\n')[line - 1];
+  return (await readSaved(ARTICLE, before, 'the article saved')).split('\n')[line - 1];
 }
 
 /** Undoes and saves until the article is `original` again. */
@@ -506,7 +530,7 @@ step('a quick fix from the light bulb removes its finding', async () => {
   await page.locator('.action-widget').waitFor({ state: 'hidden' });
   await until(async () => !(await problems()).includes(target), `the finding ${target} to go`, 15_000);
   await saveAll();
-  await until(() => read(ARTICLE) !== beforeFix, 'the fixed article on disk', 10_000);
+  await readSaved(ARTICLE, beforeFix, 'the fixed article on disk');
   const now = checkFindings(workspace).sort();
   assert.ok(!now.includes(target), `newsmark check no longer reports ${target} (fix: ${titles[index]})`);
   expected = now;
@@ -535,6 +559,48 @@ step('rename of an entity changes the article and the registry', async () => {
   await until(async () => JSON.stringify(await problems()) === JSON.stringify(expected), 'the Problems panel after the rename');
 });
 
+step('newsmark: Open Preview to the Side shows the article as readers see it, follows unsaved edits and scrolls with the editor', async () => {
+  await openFile(ARTICLE);
+  await runCommand('newsmark: Open Preview to the Side');
+  // A webview is an iframe in an iframe; the page is the inner one.
+  const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  const body = frame.locator('body');
+  const text = async () => (await body.innerText({ timeout: 2000 }).catch(() => '')) ?? '';
+  await until(async () => (await text()).includes('North Korean soldiers captured'), 'the preview to show the headline', LONG);
+  assert.equal(await activeTab(), ARTICLE, 'the editor keeps the focus');
+  const shown = await text();
+  for (const syntax of ['[^', '](@', '{^', 'status=', '<!--']) {
+    assert.ok(!shown.includes(syntax), `annotation syntax ${syntax} in the preview`);
+  }
+  assert.doesNotMatch(shown, /(^|\s)@[a-z]/, 'a raw mention in the preview');
+  assert.match(shown, /Sources/);
+  await shot('preview');
+
+  // An edit, not saved, shows as it is typed.
+  const line = 37;
+  await goTo(line, read(ARTICLE).split('\n')[line - 1].length + 1);
+  await page.keyboard.type(' Unsaved preview words.', { delay: 20 });
+  await until(async () => (await text()).includes('Unsaved preview words.'), 'the preview to show the unsaved edit', 30_000);
+
+  // The editor at its last line: the page scrolls to its end; at its first, back to the top.
+  const scrollY = () => frame.locator('html').evaluate(() => window.scrollY);
+  await page.keyboard.press('Control+End');
+  await until(async () => (await scrollY()) > 0, 'the preview to scroll down with the editor', 10_000);
+  await page.keyboard.press('Control+Home');
+  await until(async () => (await scrollY()) === 0, 'the preview to scroll back to the top', 10_000);
+
+  // Leave the article as it was, and close the preview.
+  for (let i = 0; i < 40 && (await page.locator('.tabs-container .tab.dirty').count()) > 0; i++) {
+    await page.keyboard.press('Control+Z');
+    await page.waitForTimeout(50);
+  }
+  assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'undo restores the article');
+  await page.locator('.tabs-container .tab', { hasText: 'Preview kursk-pows.news' }).first().click();
+  await page.keyboard.press('Control+W');
+  await until(async () => (await page.locator('.tabs-container .tab', { hasText: 'Preview' }).count()) === 0, 'the preview to close', 10_000);
+  await openFile(ARTICLE);
+});
+
 step('newsmark: Restart Server restarts it, and the status bar item follows', async () => {
   const before = (await page.evaluate(() => window.__newsmark.status)).length;
   await runCommand('newsmark: Restart Server');
@@ -545,11 +611,18 @@ step('newsmark: Restart Server restarts it, and the status bar item follows', as
     },
     'the status item to go through a restart back to running',
     30_000,
-  );
+  ).catch(async (error) => {
+    const states = (await page.evaluate(() => window.__newsmark.status)).slice(before);
+    throw new Error(`${error.message}; the states it went through: ${JSON.stringify(states)}`);
+  });
   const states = (await page.evaluate(() => window.__newsmark.status)).slice(before);
   assert.ok(states.some((s) => /starting|stopped/.test(s)), `a state other than running during the restart: ${states.join(' → ')}`);
   // The restarted server publishes the same findings again.
   await until(async () => JSON.stringify(await problems()) === JSON.stringify(expected), 'the findings after the restart');
+  // A clean restart says nothing: no failure of a request the replaced client had in flight.
+  await page.waitForTimeout(1000);
+  const toasts = await page.locator('.notification-toast').evaluateAll((els) => els.map((e) => e.textContent));
+  assert.deepEqual(toasts.filter((t) => /newsmark|failed/i.test(t)), [], 'no notification after a clean restart');
   await shot('workbench');
 });
 

@@ -11,12 +11,13 @@ import {
   ErrorHandler,
   ErrorHandlerResult,
   Executable,
-  LanguageClient,
   LanguageClientOptions,
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
+import { NewsmarkClient } from './client';
 import { codeLensMiddleware } from './codeLens';
+import { OPEN_PREVIEW_COMMAND, Preview } from './preview';
 import { DEFAULT_SERVER_PATH, errorMessage, isNotFoundError, resolveServerCommand } from './serverPath';
 import { ServerStatus } from './status';
 import { TraceOutputChannel } from './traceChannel';
@@ -33,14 +34,20 @@ const SHOW_OUTPUT_COMMAND = 'newsmark.showOutput';
 
 const INSTALL_ACTION = 'Install instructions';
 const SETTINGS_ACTION = 'Open settings';
+const OUTPUT_ACTION = 'Show output';
 
-/** Owns the language client; start, stop and restart run one at a time, in order. */
+/**
+ * Owns the language client; start, stop and restart run one at a time, in order: a new client
+ * starts only once the old one has stopped (or its stop timed out and its process was left to
+ * vscode-languageclient to kill), so two servers never run side by side and the old client's
+ * last answers cannot be taken for the new one's.
+ */
 class ServerManager {
-  private client: LanguageClient | undefined;
+  private client: NewsmarkClient | undefined;
   private clientListener: vscode.Disposable | undefined;
-  /** The client a restart asked for is about to replace. */
-  private replacing: LanguageClient | undefined;
   private queue: Promise<void> = Promise.resolve();
+  /** A restart queued and not begun yet: further restarts asked for meanwhile join it. */
+  private pendingRestart: Promise<void> | undefined;
   private disposed = false;
 
   constructor(
@@ -53,20 +60,34 @@ class ServerManager {
     return this.enqueue(() => this.doStart());
   }
 
+  /** The client, while there is one (the preview asks the server through it). */
+  current(): NewsmarkClient | undefined {
+    return this.client;
+  }
+
   restart(): Promise<void> {
-    // Marked now, not when the restart runs: the configuration change that asked for it is
-    // being delivered to the client at this very moment (see `middleware` below).
-    this.replacing = this.client;
-    return this.enqueue(async () => {
+    // Retired now, not when the restart runs: the configuration change that asked for it is
+    // being delivered to the client at this very moment (see `middleware` below), and what the
+    // editor asks of it from now on may be answered by a server that is shutting down.
+    this.client?.retire();
+    if (this.pendingRestart !== undefined) {
+      // Not begun yet, so it will read the settings as they are now: one restart does for both.
+      return this.pendingRestart;
+    }
+    const restart = this.enqueue(async () => {
+      this.pendingRestart = undefined;
       this.log.info('Restarting the newsmark language server.');
       await this.doStop();
       await this.doStart();
     });
+    this.pendingRestart = restart;
+    return restart;
   }
 
   /** Stops the server; used by `deactivate`. Nothing can be started afterwards. */
   async shutdown(): Promise<void> {
     this.disposed = true;
+    this.client?.retire();
     await this.enqueue(() => this.doStop());
   }
 
@@ -115,11 +136,11 @@ class ServerManager {
     let defaultHandler: ErrorHandler | undefined;
     const errorHandler: ErrorHandler = {
       error: (error, message, count): ErrorHandlerResult | Promise<ErrorHandlerResult> =>
-        running && defaultHandler !== undefined
+        running && defaultHandler !== undefined && !client.isRetiring
           ? defaultHandler.error(error, message, count)
           : { action: ErrorAction.Continue, handled: true },
       closed: async (): Promise<CloseHandlerResult> => {
-        if (!running || defaultHandler === undefined || this.client !== client) {
+        if (!running || defaultHandler === undefined || this.client !== client || client.isRetiring) {
           return { action: CloseAction.DoNotRestart, handled: true };
         }
         const result = await defaultHandler.closed();
@@ -149,7 +170,7 @@ class ServerManager {
           // otherwise try to forward that change while it is being stopped, fail, and show the
           // failure as a second notification (with a stack trace) next to the real one.
           didChangeConfiguration: async (sections, next) => {
-            if (this.client === client && this.replacing !== client) {
+            if (this.client === client && !client.isRetiring) {
               await next(sections);
             }
           },
@@ -161,7 +182,7 @@ class ServerManager {
       },
     };
 
-    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    const client = new NewsmarkClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     defaultHandler = client.createDefaultErrorHandler();
     this.client = client;
     // Follows the client after the start too: a crashed server that vscode-languageclient
@@ -181,7 +202,7 @@ class ServerManager {
     this.clientListener = stateListener;
     this.log.info(`Starting the newsmark language server: ${command} lsp`);
     try {
-      await client.start();
+      await client.startQuietly();
       running = true;
       const info = client.initializeResult?.serverInfo;
       this.status.set({ kind: 'running', version: info?.version });
@@ -190,20 +211,24 @@ class ServerManager {
       this.client = undefined;
       stateListener.dispose();
       await client.dispose().catch(() => undefined);
-      if (isNotFoundError(error)) {
+      if (client.isRetiring) {
+        // A restart asked for while it was starting replaces it; that one reports its outcome.
+        this.log.info(`The newsmark language server being replaced did not start: ${errorMessage(error)}`);
+      } else if (isNotFoundError(error)) {
         this.log.error(`Cannot start the newsmark language server: ${command} was not found (${errorMessage(error)}).`);
         this.status.set({ kind: 'error', reason: `${command} was not found.` });
         this.reportMissing(resolution.setting);
       } else {
-        // vscode-languageclient has already shown the failure, with a button to this output.
         this.log.error(`The newsmark language server failed to start: ${errorMessage(error)}`);
         this.status.set({ kind: 'error', reason: `The server failed to start: ${errorMessage(error)}` });
+        this.reportStartFailure(command);
       }
     }
   }
 
   private async doStop(): Promise<void> {
     const client = this.client;
+    client?.retire();
     this.client = undefined;
     this.clientListener?.dispose();
     this.clientListener = undefined;
@@ -223,6 +248,23 @@ class ServerManager {
     if (this.status.state.kind !== 'error') {
       this.status.set({ kind: 'stopped' });
     }
+  }
+
+  /** The one message for a server that is there but did not start (vscode-languageclient's own is held back). */
+  private reportStartFailure(command: string): void {
+    void vscode.window
+      .showErrorMessage(
+        `newsmark: the language server (${command} lsp) failed to start; the "newsmark" output says why. Check "newsmark.server.path", then run "newsmark: Restart Server".`,
+        OUTPUT_ACTION,
+        SETTINGS_ACTION,
+      )
+      .then((choice) => {
+        if (choice === OUTPUT_ACTION) {
+          this.log.show(true);
+        } else if (choice === SETTINGS_ACTION) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'newsmark.server.path');
+        }
+      });
   }
 
   private reportMissing(setting: string): void {
@@ -252,10 +294,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverManager = new ServerManager(log, trace, status);
   manager = serverManager;
 
+  const preview = new Preview(() => serverManager.current(), log);
+
   context.subscriptions.push(
     log,
     trace,
     status,
+    preview,
+    vscode.commands.registerCommand(OPEN_PREVIEW_COMMAND, (uri?: vscode.Uri) => {
+      // From the editor's title bar VS Code passes the document's URI; from the palette, nothing.
+      const editor = vscode.window.activeTextEditor;
+      const document =
+        uri instanceof vscode.Uri
+          ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())
+          : editor?.document;
+      if (document === undefined || document.languageId !== LANGUAGE_ID) {
+        void vscode.window.showInformationMessage('newsmark: open a newsmark article (.news) to preview it.');
+        return;
+      }
+      preview.open(document, editor?.document === document ? editor : undefined);
+    }),
     vscode.commands.registerCommand(RESTART_COMMAND, () => serverManager.restart()),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => log.show(true)),
     vscode.workspace.onDidChangeConfiguration((event) => {

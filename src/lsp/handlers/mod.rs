@@ -8,6 +8,7 @@
 //! server (one module per request kind behind a thin dispatch), the snapshot model
 //! rust-analyzer's.
 
+pub mod commands;
 pub mod debug;
 pub mod diagnostics;
 pub mod editing;

@@ -362,7 +362,7 @@ pub struct Judge<'a> {
     mask: &'a str,
     blocks: &'a [ProseBlock],
     mentions: &'a [crate::syntax::Mention],
-    cues: Cues,
+    cues: &'a Cues,
     exempt: &'a Numbers,
     tables: Tables<'a>,
 }
@@ -374,8 +374,7 @@ impl<'a> Judge<'a> {
             mask: doc.prose_mask(),
             blocks: &doc.syntax.blocks,
             mentions: &doc.syntax.mentions,
-            cues: Cues::new(config.cues.iter().map(String::as_str))
-                .with_patterns(config.cue_patterns.regexes()),
+            cues: config.cue_matcher(),
             exempt: &config.numbers,
             tables: Tables::new(&doc.syntax),
         }

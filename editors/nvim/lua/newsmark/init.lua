@@ -6,6 +6,10 @@
 --     root_markers = { "newsmark.toml", ".git" },  -- what marks a workspace root
 --   })
 --
+-- `:NewsmarkPreview` renders the current buffer to HTML (the server's
+-- `newsmark.render` command) and opens it with `vim.ui.open`; see
+-- lua/newsmark/preview.lua.
+--
 -- Neovim 0.11+: registers the config with `vim.lsp.config("newsmark", …)` and
 -- calls `vim.lsp.enable("newsmark")`. Neovim 0.10: a FileType autocmd calls
 -- `vim.lsp.start` for every newsmark buffer.
@@ -178,6 +182,9 @@ function M.setup(user)
   -- Semantic token highlights (also set by syntax/newsmark.vim; needed here
   -- when syntax highlighting is off).
   require("newsmark.highlight").apply()
+  vim.api.nvim_create_user_command("NewsmarkPreview", function()
+    require("newsmark.preview").open(0)
+  end, { desc = "newsmark: render the buffer to HTML and open it in the browser" })
   if use_config_api(opts) then
     setup_config(opts)
   else

@@ -127,7 +127,8 @@ class MarkdownString {
 
 function createFake() {
   // statusItems: every status bar item created, as { id, text, tooltip, visible, … }.
-  const record = { messages: [], external: [], commands: new Map(), executed: [], log: [], choices: [], statusItems: [] };
+  // foldingProviders: the folding range providers registered, newest last.
+  const record = { messages: [], external: [], commands: new Map(), executed: [], log: [], choices: [], statusItems: [], foldingProviders: [] };
   const settings = new Map();
   const configEmitter = new EventEmitter();
   const procEmitter = new NodeEmitter();
@@ -237,6 +238,10 @@ function createFake() {
     languages: withStubs('languages', {
       createDiagnosticCollection: () => withStubs('diagnostics', { set() {}, delete() {}, clear() {}, dispose() {}, forEach() {} }),
       match: () => 0,
+      registerFoldingRangeProvider: (selector, provider) => {
+        record.foldingProviders.push(provider);
+        return new Disposable(() => record.foldingProviders.splice(record.foldingProviders.indexOf(provider), 1));
+      },
     }),
     commands: withStubs('commands', {
       registerCommand: (id, callback) => {

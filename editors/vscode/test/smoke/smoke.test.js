@@ -108,7 +108,8 @@ test('the manifest: main exists, activation, contributions', () => {
     assert.ok(fs.existsSync(path.join(extensionDir, file)), `${file} is in the extension`);
   }
   assert.equal(manifest.contributes.grammars[0].scopeName, 'text.newsmark');
-  assert.deepEqual(manifest.contributes.commands.map((c) => c.command), ['newsmark.restartServer', 'newsmark.showOutput']);
+  assert.deepEqual(manifest.contributes.commands.map((c) => c.command), ['newsmark.restartServer', 'newsmark.showOutput', 'newsmark.openPreviewToSide']);
+  assert.ok(manifest.contributes.menus['editor/title'].some((m) => m.command === 'newsmark.openPreviewToSide' && m.when === 'editorLangId == newsmark'));
   const props = manifest.contributes.configuration.properties;
   assert.equal(props['newsmark.server.path'].default, 'newsmark');
   assert.deepEqual(props['newsmark.trace.server'].enum, ['off', 'messages', 'verbose']);
@@ -129,6 +130,7 @@ test('a missing binary: an error with a button to the install instructions, and 
     assert.deepEqual(fake.record.external, [INSTALL_URL]);
     assert.ok(fake.record.log.some((l) => l.startsWith('[error]') && l.includes('/nonexistent/bin/newsmark')), fake.record.log.join('\n'));
     assert.ok(fake.record.commands.has('newsmark.restartServer'));
+    assert.ok(fake.record.commands.has('newsmark.openPreviewToSide'));
     const item = statusItem();
     assert.equal(item.text, '$(error) newsmark');
     assert.ok(item.visible);
@@ -174,10 +176,12 @@ test('a binary that is no language server: a start failure is reported', { skip:
   await withActivated(async () => {
     await until(() => fake.record.log.some((l) => l.startsWith('[error]') && l.includes('failed to start')), 'the start failure');
     await settle(300);
-    // One notification (vscode-languageclient's, with a button to the output), and no attempt
-    // to restart a server that never ran.
+    // One notification, the extension's (vscode-languageclient's own is held back), and no
+    // attempt to restart a server that never ran.
     assert.equal(fake.record.messages.length, 1, JSON.stringify(fake.record.messages));
-    assert.match(fake.record.messages[0].message, /couldn't create connection to server/);
+    assert.match(fake.record.messages[0].message, /language server \(\/bin\/false lsp\) failed to start/);
+    assert.deepEqual(fake.record.messages[0].items, ['Show output', 'Open settings']);
+    assert.ok(fake.record.log.some((l) => l.includes("couldn't create connection to server")), "the library's failure is in the output");
     assertServers(0, 'no server process left');
     assert.equal(statusItem().text, '$(error) newsmark');
     assert.match(statusItem().tooltip.value, /failed to start/);
@@ -229,4 +233,95 @@ test('with the newsmark binary: start, trace, restart, stop', { skip: !server &&
   });
   await until(() => (childServers() ?? []).length === 0, 'the server process to exit after deactivate', 5000);
   assert.ok(fake.record.log.some((l) => l.includes('newsmark language server stopped')));
+});
+
+const fakeServer = path.join(__dirname, 'fake-server.js');
+const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
+const article = (name) => ({ uri: fake.vscode.Uri.parse(`file:///work/${name}.news`), languageId: 'newsmark', version: 1 });
+
+test("a restart while requests are in flight: no notification for them; a running server's failure still shows", async () => {
+  reset();
+  fake.configure({ 'newsmark.server.path': fakeServer, 'newsmark.trace.server': 'off' });
+  await withActivated(async () => {
+    await until(() => fake.record.log.some((l) => l.includes('language server running')), 'the server to run');
+    const provider = fake.record.foldingProviders.at(-1);
+    assert.ok(provider, 'folding ranges are provided');
+
+    // A failure while the server runs is vscode-languageclient's to show, as ever.
+    await assert.rejects(provider.provideFoldingRanges(article('fails'), {}, token));
+    assert.equal(fake.record.messages.length, 1, JSON.stringify(fake.record.messages));
+    assert.match(fake.record.messages[0].message, /Request textDocument\/foldingRange failed/);
+    fake.record.messages.length = 0;
+
+    // The server answers these only once it is asked to shut down, and with InvalidRequest.
+    const inFlight = [provider.provideFoldingRanges(article('a'), {}, token), provider.provideFoldingRanges(article('b'), {}, token)];
+    await settle(100);
+    fake.record.log.length = 0;
+    await fake.record.commands.get('newsmark.restartServer')();
+    await until(() => fake.record.log.some((l) => l.includes('language server running')), 'the restarted server');
+    assert.deepEqual(await Promise.all(inFlight), [null, null], "no result, and no error, for the replaced client's requests");
+    await settle(100);
+    assert.deepEqual(fake.record.messages, [], 'no notification');
+    assert.ok(fake.record.log.some((l) => l.includes('textDocument/foldingRange to the server being stopped went unanswered')), fake.record.log.join('\n'));
+    assertServers(1, 'one server after the restart');
+
+    // The same through a change of newsmark.server.path, the way the real-VS-Code test hit it.
+    const again = fake.record.foldingProviders.at(-1);
+    const pending = again.provideFoldingRanges(article('c'), {}, token);
+    await settle(100);
+    fake.record.log.length = 0;
+    fake.configure({ 'newsmark.server.path': '/nonexistent/bin/newsmark' });
+    await until(() => fake.record.messages.length > 0, 'the missing binary to be reported');
+    assert.equal(await pending, null);
+    await settle(200);
+    assert.equal(fake.record.messages.length, 1, JSON.stringify(fake.record.messages));
+    assert.match(fake.record.messages[0].message, /binary was not found/);
+    assertServers(0, 'no server while the binary is missing');
+  });
+});
+
+test('restarts asked for together are one restart; one asked for during it follows it', async () => {
+  reset();
+  fake.configure({ 'newsmark.server.path': fakeServer });
+  await withActivated(async () => {
+    await until(() => fake.record.log.some((l) => l.includes('language server running')), 'the server to run');
+    fake.record.log.length = 0;
+    const restart = fake.record.commands.get('newsmark.restartServer');
+    await Promise.all([restart(), restart(), restart()]);
+    const count = (what) => fake.record.log.filter((l) => l.includes(what)).length;
+    assert.equal(count('Restarting the newsmark language server'), 1, fake.record.log.join('\n'));
+    assert.equal(count('Starting the newsmark language server'), 1);
+    assertServers(1, 'one server after coalesced restarts');
+
+    // One asked for while a restart runs waits for it: stop, start, stop, start, in that order.
+    fake.record.log.length = 0;
+    const first = restart();
+    await until(() => count('Restarting the newsmark language server') === 1, 'the first restart to begin');
+    const second = restart();
+    await Promise.all([first, second]);
+    const order = fake.record.log.filter((l) => /language server stopped|Starting the newsmark/.test(l)).map((l) => (l.includes('stopped') ? 'stop' : 'start'));
+    assert.deepEqual(order, ['stop', 'start', 'stop', 'start'], fake.record.log.join('\n'));
+    assertServers(1, 'one server after two restarts in a row');
+    assert.deepEqual(fake.record.messages, []);
+  });
+});
+
+test('a binary that cannot be executed after all (spawn fails with ENOENT): one message', async () => {
+  reset();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsmark-shebang-'));
+  const script = path.join(dir, 'newsmark');
+  fs.writeFileSync(script, '#!/nonexistent/interpreter\n', { mode: 0o755 });
+  try {
+    fake.configure({ 'newsmark.server.path': script });
+    fake.record.choices.push(undefined, undefined);
+    await withActivated(async () => {
+      await until(() => fake.record.messages.length > 0, 'the failure to be reported');
+      await settle(300);
+      assert.equal(fake.record.messages.length, 1, JSON.stringify(fake.record.messages));
+      assert.match(fake.record.messages[0].message, /binary was not found/);
+      assert.equal(statusItem().text, '$(error) newsmark');
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,22 +1,24 @@
 //! `newsmark check` and `newsmark render`: the command-line front end over the same library
-//! the server uses.
+//! the server uses. `check` streams ([`check`]); `render`, which needs every article's
+//! findings at hand, loads whole workspaces ([`run_check`]).
+
+pub mod check;
+pub mod output;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::config::{self, Config};
 use crate::render;
 use crate::rules::{self, Diagnostic, Severity};
-use crate::syntax::{Encoding, LineCol};
 use crate::workspace::load::{self, Masks, clean};
 use crate::workspace::{Document, FileId, Workspace};
+use output::{Format, style};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -39,9 +41,22 @@ enum Command {
     Lsp,
 }
 
+const CHECK_HELP: &str = "\
+Exit status:
+  0  no error-level finding (with --deny warnings: no warning either)
+  1  at least one error-level finding (or warning, with --deny warnings)
+  2  trouble: a path that does not exist or holds no .news file, an unreadable or
+     non-UTF-8 file, a bad newsmark.toml or baseline, a bad option; the report says which
+
+Configuration: newsmark.toml at the workspace root (the nearest ancestor holding one; else
+the nearest holding .git; else the directory checked) sets rule levels, exemptions and a
+baseline. Rules, newsmark.toml and the output formats: docs/rules.md. CI, shards and
+baselines: docs/ci.md.";
+
 #[derive(clap::Args, Debug)]
+#[command(after_help = CHECK_HELP)]
 struct CheckArgs {
-    /// Files and directories to check.
+    /// Files and directories to check; `-` reads standard input.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -50,6 +65,49 @@ struct CheckArgs {
     /// Make warnings fail the check too (exit status 1).
     #[arg(long, value_enum)]
     deny: Vec<Deny>,
+    /// The path standard input (`-`) stands for: it finds the workspace and names the file in
+    /// the report (a file of that path on disk is replaced by standard input's text).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Accept a path that holds no .news file (exit 0, not 2).
+    #[arg(long)]
+    allow_empty: bool,
+    /// Check only the K-th of N deterministic shares of the files (every share reads all
+    /// entity definitions): for a CI matrix.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+    /// Report only findings not recorded in this baseline (default: the `baseline` of
+    /// newsmark.toml, if any).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    baseline: Option<PathBuf>,
+    /// Ignore the baseline newsmark.toml names: report every finding.
+    #[arg(long)]
+    no_baseline: bool,
+    /// Record every finding in FILE (a baseline) instead of reporting them.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline"])]
+    write_baseline: Option<PathBuf>,
+    /// Where SARIF's rule help links point, `#rule-id` appended (default: docs/rules.md of
+    /// the source tree newsmark was built from; `""` for none).
+    #[arg(long, value_name = "URL")]
+    rules_url: Option<String>,
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is no shard: write K/N, as 2/4"))?;
+    let (k, n): (usize, usize) = match (k.trim().parse(), n.trim().parse()) {
+        (Ok(k), Ok(n)) => (k, n),
+        _ => {
+            return Err(format!(
+                "`{text}` is no shard: write K/N with whole numbers, as 2/4"
+            ));
+        }
+    };
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: K must be from 1 to N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(clap::Args, Debug)]
@@ -74,13 +132,6 @@ enum RenderFormat {
     Html,
     Markdown,
     Json,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
-    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -113,7 +164,7 @@ pub struct CheckRun {
     pub trouble: Vec<String>,
 }
 
-fn canonical(path: &Path) -> PathBuf {
+pub(crate) fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
@@ -187,6 +238,8 @@ fn check_workspace(
             .documents()
             .map(|(id, doc)| (canonical(&doc.path), id))
             .collect();
+        // A workspace file that could not be read is reported once, not again as named.
+        let failed: HashSet<PathBuf> = unreadable.iter().map(|e| canonical(&e.path)).collect();
         let mut seen = HashSet::new();
         let mut targets = Vec::new();
         for path in checked {
@@ -199,7 +252,7 @@ fn check_workspace(
             };
             for path in found {
                 let key = canonical(&path);
-                if !seen.insert(key.clone()) {
+                if !seen.insert(key.clone()) || failed.contains(&key) {
                     continue;
                 }
                 match by_canonical.get(&key) {
@@ -232,49 +285,141 @@ fn check_workspace(
 }
 
 fn check_command(args: &CheckArgs) -> ExitCode {
-    let run = run_check(&args.paths);
+    let mut stderr = anstream::stderr().lock();
+    let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        if args.paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+            print_error(&mut stderr, "`-` (standard input) can be named once");
+            return ExitCode::from(2);
+        }
+        let mut text = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut text) {
+            print_error(&mut stderr, &format!("cannot read standard input: {e}"));
+            return ExitCode::from(2);
+        }
+        match String::from_utf8(text) {
+            Ok(text) => Some(check::Stdin {
+                path: args.stdin_filename.clone(),
+                text,
+            }),
+            Err(e) => {
+                print_error(
+                    &mut stderr,
+                    &format!(
+                        "standard input is not UTF-8 (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                );
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        if args.stdin_filename.is_some() {
+            print_error(
+                &mut stderr,
+                "--stdin-filename names standard input: add `-` to the paths",
+            );
+            return ExitCode::from(2);
+        }
+        None
+    };
+    // Colour is decided once, as anstream would for stdout; a report without colour is
+    // written plain rather than styled and stripped.
+    let color = args.format == Format::Human
+        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let format = match args.format {
+        Format::Human if !color => Format::HumanPlain,
+        format => format,
+    };
+    let options = check::Options {
+        format,
+        shard: args.shard,
+        allow_empty: args.allow_empty,
+        stdin,
+        baseline: match (&args.baseline, args.no_baseline) {
+            (Some(path), _) => check::BaselineChoice::File(path.clone()),
+            (None, true) => check::BaselineChoice::None,
+            (None, false) => check::BaselineChoice::Configured,
+        },
+        write_baseline: args.write_baseline.clone(),
+        rules_url: args
+            .rules_url
+            .clone()
+            .unwrap_or_else(|| format!("file://{}/docs/rules.md", env!("CARGO_MANIFEST_DIR"))),
+    };
     let deny_warnings = args.deny.contains(&Deny::Warnings);
-    // Reports can hold hundreds of thousands of lines: build them in memory and write once.
     // Only the human report has colour, so only it goes through anstream (which strips the
     // colour when stdout is not a terminal or NO_COLOR is set).
-    let mut report = Vec::new();
-    let result = match args.format {
-        Format::Human => write_human(&mut report, &run)
-            .and_then(|()| anstream::stdout().lock().write_all(&report)),
-        Format::Json => {
-            write_json(&mut report, &run).and_then(|()| std::io::stdout().lock().write_all(&report))
-        }
-        Format::Github => write_github(&mut report, &run)
-            .and_then(|()| std::io::stdout().lock().write_all(&report)),
+    let result = if color {
+        let mut out = std::io::BufWriter::with_capacity(
+            1 << 16,
+            anstream::AutoStream::auto(std::io::stdout().lock()),
+        );
+        check::check(&args.paths, options, &mut out).and_then(|outcome| {
+            out.flush()?;
+            for problem in &outcome.problems {
+                print_error(&mut stderr, &problem.message);
+            }
+            if args.write_baseline.is_none() {
+                output::human_summary(
+                    &mut out,
+                    true,
+                    &outcome.counts,
+                    outcome.files,
+                    outcome.problems.len(),
+                    outcome.baseline,
+                )?;
+            }
+            out.flush()?;
+            Ok(outcome)
+        })
+    } else {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        check::check(&args.paths, options, &mut out).and_then(|outcome| {
+            out.flush()?;
+            // The report carries the problems; stderr says them too, for a person watching.
+            for problem in &outcome.problems {
+                print_error(&mut stderr, &problem.message);
+            }
+            if format == Format::HumanPlain && args.write_baseline.is_none() {
+                output::human_summary(
+                    &mut out,
+                    false,
+                    &outcome.counts,
+                    outcome.files,
+                    outcome.problems.len(),
+                    outcome.baseline,
+                )?;
+                out.flush()?;
+            }
+            Ok(outcome)
+        })
     };
-    let mut stderr = anstream::stderr().lock();
-    for trouble in &run.trouble {
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::from(2),
+        Err(e) => {
+            print_error(&mut stderr, &format!("cannot write the report: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(path) = &args.write_baseline {
         let _ = writeln!(
             stderr,
-            "{}error{}: {trouble}",
-            style(Severity::Error).render(),
-            style(Severity::Error).render_reset()
+            "newsmark: baseline of {} finding{} in {} file{} written to {}",
+            outcome.baseline_written,
+            if outcome.baseline_written == 1 {
+                ""
+            } else {
+                "s"
+            },
+            outcome.files,
+            if outcome.files == 1 { "" } else { "s" },
+            path.display()
         );
     }
-    if let Err(e) = result
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        let _ = writeln!(stderr, "error: cannot write the report: {e}");
-        return ExitCode::from(2);
-    }
-    if !run.trouble.is_empty() {
-        return ExitCode::from(2);
-    }
-    let failing = run
-        .workspaces
-        .iter()
-        .flat_map(|(_, reports)| reports)
-        .any(|r| {
-            r.diagnostics.iter().any(|d| {
-                d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
-            })
-        });
-    if failing {
+    if !outcome.problems.is_empty() {
+        ExitCode::from(2)
+    } else if args.write_baseline.is_none() && check::failing(&outcome.counts, deny_warnings) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -414,204 +559,19 @@ fn render_command(args: &RenderArgs) -> ExitCode {
     }
 }
 
-fn style(severity: Severity) -> Style {
-    let color = match severity {
-        Severity::Error => AnsiColor::BrightRed,
-        Severity::Warning => AnsiColor::BrightYellow,
-        Severity::Info => AnsiColor::BrightBlue,
-        Severity::Hint => AnsiColor::BrightCyan,
-    };
-    Style::new().bold().fg_color(Some(color.into()))
-}
-
-fn level(severity: Severity) -> Level<'static> {
-    match severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-        Severity::Info => Level::INFO,
-        Severity::Hint => Level::HELP,
-    }
-}
-
-/// 1-based line and column (Unicode scalar values) of both ends of a diagnostic.
-fn span(doc: &Document, d: &Diagnostic) -> (LineCol, LineCol) {
-    let start = doc
-        .line_index
-        .position(&doc.text, d.range.start, Encoding::Utf32);
-    let end = doc
-        .line_index
-        .position(&doc.text, d.range.end, Encoding::Utf32);
-    let one = |p: LineCol| LineCol {
-        line: p.line + 1,
-        col: p.col + 1,
-    };
-    (one(start), one(end))
-}
-
-fn each(run: &CheckRun) -> impl Iterator<Item = (&Workspace, &FileReport, &Diagnostic)> {
-    run.workspaces.iter().flat_map(|(ws, reports)| {
-        reports
-            .iter()
-            .flat_map(move |r| r.diagnostics.iter().map(move |d| (ws, r, d)))
-    })
-}
-
-/// The longest source excerpt shown under a diagnostic, in bytes.
-const SNIPPET_MAX: usize = 2048;
-
-/// `at`, moved back to the start of the character it falls in.
-fn char_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn write_human(out: &mut impl Write, run: &CheckRun) -> std::io::Result<()> {
-    let renderer = Renderer::styled();
-    let bold = Style::new().bold();
-    let mut counts = [0usize; 4];
-    for (ws, report, d) in each(run) {
-        counts[d.severity as usize] += 1;
-        let doc = ws.document(report.file);
-        let (start, _) = span(doc, d);
-        let s = style(d.severity);
-        writeln!(
-            out,
-            "{bold}{}:{}:{}:{bold:#} {s}{}[{}]{s:#}{bold}: {}{bold:#}",
-            report.path.display(),
-            start.line,
-            start.col,
-            d.severity.as_str(),
-            d.rule.id(),
-            d.message,
-        )?;
-        // Only the lines the diagnostic touches go to the renderer.
-        let first = doc.line_index.line_of(d.range.start);
-        let last = doc
-            .line_index
-            .line_of(d.range.end.max(d.range.start + 1) - 1)
-            .max(first);
-        let mut from = doc.line_index.line_range(&doc.text, first).start;
-        let mut to = doc.line_index.line_range(&doc.text, last).end;
-        // A very long line (a whole article without a line break) is cut to a window around
-        // the diagnostic: rendering all of it for each of its diagnostics made the report
-        // quadratic in the line's length.
-        if to - from > SNIPPET_MAX {
-            let start = d.range.start.saturating_sub(SNIPPET_MAX / 4);
-            from = char_boundary(&doc.text, from.max(start));
-            to = char_boundary(&doc.text, to.min(from + SNIPPET_MAX)).max(d.range.start);
-        }
-        let source = &doc.text[from..to];
-        let primary =
-            (d.range.start - from)..(d.range.end.min(to) - from).max(d.range.start - from);
-        let mut snippet = Snippet::source(source)
-            .line_start(first + 1)
-            .fold(false)
-            .annotation(AnnotationKind::Primary.span(primary));
-        for related in d.related.iter().filter(|r| r.file == report.file) {
-            if related.range.start >= from && related.range.end <= to {
-                snippet = snippet.annotation(
-                    AnnotationKind::Context
-                        .span(related.range.start - from..related.range.end - from)
-                        .label(related.message.as_str()),
-                );
-            }
-        }
-        let group = Group::with_level(level(d.severity)).element(snippet);
-        writeln!(out, "{}", renderer.render(&[group]))?;
-        for related in &d.related {
-            let other = ws.document(related.file);
-            let pos = other
-                .line_index
-                .position(&other.text, related.range.start, Encoding::Utf32);
-            writeln!(
-                out,
-                "  = note: {} at {}:{}:{}",
-                related.message,
-                other.path.display(),
-                pos.line + 1,
-                pos.col + 1
-            )?;
-        }
-        writeln!(out)?;
-    }
-    let files: usize = run.workspaces.iter().map(|(_, r)| r.len()).sum();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let names = ["error", "warning", "info", "hint"];
-    let found: Vec<String> = counts
-        .iter()
-        .zip(names)
-        .filter(|(n, _)| **n > 0)
-        .map(|(&n, name)| plural(n, name))
-        .collect();
-    let summary = if found.is_empty() {
-        "no problems".to_string()
-    } else {
-        found.join(", ")
-    };
-    writeln!(
-        out,
-        "{bold}newsmark: {summary} in {} checked{bold:#}",
-        plural(files, "file")
-    )
-}
-
-fn write_json(out: &mut impl Write, run: &CheckRun) -> std::io::Result<()> {
-    let items: Vec<serde_json::Value> = each(run)
-        .map(|(ws, report, d)| {
-            let (start, end) = span(ws.document(report.file), d);
-            serde_json::json!({
-                "file": report.path.display().to_string(),
-                "line": start.line,
-                "column": start.col,
-                "end_line": end.line,
-                "end_column": end.col,
-                "severity": d.severity.as_str(),
-                "rule": d.rule.id(),
-                "message": d.message,
-            })
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &items)?;
-    writeln!(out)
-}
-
-/// Escapes for workflow commands: data escapes `%`, CR and LF; properties also `:` and `,`.
-fn github_escape(text: &str, property: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            ':' if property => out.push_str("%3A"),
-            ',' if property => out.push_str("%2C"),
-            c => out.push(c),
+/// The old way's reports, formatted by the same per-file formatter as the streaming check:
+/// what the tests compare with it.
+pub fn format_run(run: &CheckRun, format: Format) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (ws, reports) in &run.workspaces {
+        for report in reports {
+            let view = output::FileView {
+                ws,
+                file: report.file,
+                path: &report.path,
+            };
+            output::write_file(format, &view, &report.diagnostics, &mut out, "");
         }
     }
     out
-}
-
-fn write_github(out: &mut impl Write, run: &CheckRun) -> std::io::Result<()> {
-    for (ws, report, d) in each(run) {
-        let (start, end) = span(ws.document(report.file), d);
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info | Severity::Hint => "notice",
-        };
-        writeln!(
-            out,
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            github_escape(&report.path.display().to_string(), true),
-            start.line,
-            start.col,
-            end.line,
-            end.col,
-            github_escape(&format!("newsmark({})", d.rule.id()), true),
-            github_escape(&d.message, false),
-        )?;
-    }
-    Ok(())
 }
