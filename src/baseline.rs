@@ -246,13 +246,19 @@ pub fn configured(ws: &Workspace) -> Option<Arc<Option<Baseline>>> {
 /// "FILE"`): what the server shows.
 pub fn check(ws: &Workspace, file: FileId) -> Vec<Diagnostic> {
     let mut diagnostics = rules::check(ws, file);
+    apply(ws, file, &mut diagnostics);
+    diagnostics
+}
+
+/// Drops from `diagnostics` (a document's, as [`rules::check`] gives them, however they were
+/// computed) those the configured baseline records.
+pub fn apply(ws: &Workspace, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(baseline) = configured(ws)
         && let Some(baseline) = baseline.as_ref()
     {
         let doc = ws.document(file);
-        baseline.filter(&file_key(&ws.root, &doc.path), &doc.text, &mut diagnostics);
+        baseline.filter(&file_key(&ws.root, &doc.path), &doc.text, diagnostics);
     }
-    diagnostics
 }
 
 #[cfg(test)]
