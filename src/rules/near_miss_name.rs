@@ -595,6 +595,9 @@ fn page_names<'a>(ws: &'a Workspace, doc: &Document) -> Vec<PageName<'a>> {
     let index = ws.index();
     let near = index.near_names();
     let mut seen = rustc_hash::FxHashSet::default();
+    // Each name is looked at once: what it gives depends on the name alone (a second entity
+    // carrying it is among its `ids` already). An article names dozens of entities.
+    let mut tried: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
     let mut out: Vec<PageName> = Vec::new();
     for mention in &doc.syntax.mentions {
         if !seen.insert(mention.id.as_str()) {
@@ -605,8 +608,18 @@ fn page_names<'a>(ws: &'a Workspace, doc: &Document) -> Vec<PageName<'a>> {
             let names = std::iter::once(def.name.text.as_str())
                 .chain(aliases.iter().map(|a| a.text.as_str()));
             for name in names {
+                // A name of one word (most aliases) is no page name: not folded at all.
+                let two_words = name
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .nth(1)
+                    .is_some();
+                if !two_words || tried.contains(name) {
+                    continue;
+                }
+                tried.insert(name.to_string());
                 let words = folded_words(name);
-                if words.len() < 2 || out.iter().any(|p| p.name == name) {
+                if words.len() < 2 {
                     continue;
                 }
                 // The index's own copy of the name, with every entity that carries it.
