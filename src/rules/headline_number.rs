@@ -565,10 +565,11 @@ impl Body<'_> {
         let own = &self.text[block.start..block.end];
         let shift = |r: TextRange| TextRange::new(r.start + block.start, r.end + block.start);
         if self.text.len() < REMEMBERED_FROM {
-            self.numbers.extend(block_numbers(own).into_iter().map(|n| BodyNumber {
-                range: shift(n.range),
-                ..n
-            }));
+            self.numbers
+                .extend(block_numbers(own).into_iter().map(|n| BodyNumber {
+                    range: shift(n.range),
+                    ..n
+                }));
             return;
         }
         BLOCK_NUMBERS.with_borrow_mut(|memo| {
@@ -580,11 +581,12 @@ impl Body<'_> {
                 memo.bytes += own.len();
                 memo.numbers.insert(own.into(), block_numbers(own));
             }
-            self.numbers.extend(memo.numbers[own].iter().map(|n| BodyNumber {
-                range: shift(n.range),
-                class: n.class,
-                readings: n.readings.clone(),
-            }));
+            self.numbers
+                .extend(memo.numbers[own].iter().map(|n| BodyNumber {
+                    range: shift(n.range),
+                    class: n.class,
+                    readings: n.readings.clone(),
+                }));
         });
     }
 }
@@ -626,7 +628,6 @@ thread_local! {
 }
 
 impl Body<'_> {
-
     /// Whether the body carries the headline's number (any of its readings).
     fn carries(&mut self, headline: &Readings, hedged: bool) -> bool {
         headline.iter().any(|h| {
