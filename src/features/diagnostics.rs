@@ -18,13 +18,17 @@ use rustc_hash::FxHashSet;
 use crate::config::Config;
 use crate::rules::{self, Context, Diagnostic, RawFinding, Reach, Rule, Subject};
 use crate::syntax::{BlockKind, Edit, ProseBlock, SyntaxFile, TextRange};
-use crate::workspace::{Document, FileId, Workspace};
+use crate::workspace::{Document, FileId, Registry, Workspace};
 
 /// What an analysis keeps of a document for the next one.
 #[derive(Clone)]
 pub struct Analysis {
     doc: Arc<Document>,
     config: Arc<Config>,
+    /// The registry the findings were judged against: near misses and unlinked names are
+    /// findings about it, so another registry (an edit of an entity in another file) has the
+    /// document judged whole again.
+    registry: Registry,
     /// The findings of the rules of limited reach, before suppressions, ordered by start.
     kept: Vec<RawFinding>,
     /// The first mention of each entity id, in text order (indices into the mentions): what
@@ -62,6 +66,7 @@ pub fn check(
     let analysis = Analysis {
         doc,
         config: ws.config.clone(),
+        registry: ws.index().registry(),
         kept,
         firsts,
     };
@@ -92,7 +97,10 @@ impl Analysis {
         prose_end: usize,
     ) -> Option<Vec<RawFinding>> {
         let old = &self.doc;
-        if !Arc::ptr_eq(&self.config, &ws.config) || old.path != doc.path {
+        if !Arc::ptr_eq(&self.config, &ws.config)
+            || old.path != doc.path
+            || !self.registry.same(&ws.index().registry())
+        {
             return None;
         }
         if Arc::ptr_eq(old, doc) || old.text == doc.text {

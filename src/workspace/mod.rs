@@ -460,7 +460,24 @@ fn remove_mentions(map: &mut Mentions, file: FileId, mentions: &[crate::syntax::
     }
 }
 
+/// The registry half of an entity index (the definitions, names and aliases, not the
+/// mentions), held to tell whether it changed: two indexes with the same `Registry` know the
+/// same entities. Holding it keeps that registry alive, so a newer one is never taken for it.
+#[derive(Clone)]
+pub struct Registry(Arc<Definitions>);
+
+impl Registry {
+    pub fn same(&self, other: &Registry) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 impl EntityIndex {
+    /// The registry this index was built from (see [`Registry`]).
+    pub fn registry(&self) -> Registry {
+        Registry(self.names.clone())
+    }
+
     /// The entity names, aliases and ids, indexed for near misses (see
     /// [`near::NearNames`]); the numbers its name lookups return are for [`EntityIndex::name`].
     pub fn near_names(&self) -> &near::NearNames {

@@ -351,6 +351,47 @@ async fn keystroke_diagnostics_equal_a_fresh_open_edit_by_edit() {
     client.shutdown().await;
 }
 
+/// An edit of the registry in another file changes what an open article's near misses are:
+/// the article is judged whole again, not from what its last analysis kept.
+#[tokio::test]
+async fn a_registry_edit_elsewhere_rejudges_an_open_article() {
+    let (_dir, root) = workspace(&[("entities.news", REGISTRY)]);
+    let mut client = started(&root).await;
+    let article = uri(&root.join("a.news"));
+    let registry = uri(&root.join("entities.news"));
+    let text = "# Talks\n\n@blinken said the talks went on.\n";
+    client.open(&article, 1, text).await;
+    let before = client.diagnostics(&article, 1).await;
+    assert!(
+        !summary(&before).iter().any(|s| s.0 == "near-miss-name"),
+        "no near miss while @blinken is defined: {:?}",
+        summary(&before)
+    );
+    client.open(&registry, 1, REGISTRY).await;
+    client.diagnostics(&registry, 1).await;
+    let mut version = 1;
+    for (id, near_miss) in [("blinkem", true), ("blinken", false)] {
+        version += 1;
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": {"uri": registry, "version": version},
+                    "contentChanges": [{"text": REGISTRY.replace("[@blinken]", &format!("[@{id}]"))}]
+                }),
+            )
+            .await;
+        let after = client.diagnostics(&article, 1).await;
+        assert_eq!(
+            summary(&after).iter().any(|s| s.0 == "near-miss-name"),
+            near_miss,
+            "with [@{id}] in the registry: {:?}",
+            summary(&after)
+        );
+    }
+    client.shutdown().await;
+}
+
 #[tokio::test]
 async fn hover_completion_definition_references_and_symbols() {
     let article_text = "# Visit\n\n@blinken met the SSU.[^s]\n\n[^s]: State Department briefing\n  by: @blinken\n  url: https://example.org\n  date: 2025-01-06\n";
