@@ -1,32 +1,11 @@
 //! `newsmark check` end to end: the real binary on real files.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use insta::assert_snapshot;
 
-fn newsmark(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsmark"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn write(dir: &Path, path: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+mod common;
+use common::cli::{newsmark, stderr, stdout, write};
 
 const REGISTRY: &str = "[@ssu]: Security Service of Ukraine\n  kind: org\n";
 

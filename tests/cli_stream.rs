@@ -2,46 +2,13 @@
 //! way, shards, baselines, standard input, errors in every format, SARIF against its schema.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use newsmark::cli::check::{self, BaselineChoice, Options};
 use newsmark::cli::output::Format;
 
-fn newsmark(dir: &Path, args: &[&str]) -> Output {
-    newsmark_with_input(dir, args, None)
-}
-
-fn newsmark_with_input(dir: &Path, args: &[&str], input: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdin = child.stdin.take().unwrap();
-    if let Some(input) = input {
-        std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
-    }
-    drop(stdin);
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn write(dir: &Path, path: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+mod common;
+use common::cli::{newsmark, newsmark_with_input, stderr, stdout, write};
 
 /// A small deterministic generator (no seed from the clock: the corpus is the same each run).
 struct Lcg(u64);

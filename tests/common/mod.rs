@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
